@@ -1,0 +1,146 @@
+"""The DuckDB warehouse: the only module that imports duckdb.
+
+One file database with a schema per layer (SPEC §1.1). Writers replace whole date partitions in one
+transaction (stage, delete, insert, commit), so a crash leaves the old partition or the new one, never a
+mix. DuckDB allows one writing process per file; a second one gets a one-line `UsageError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from nbaprops.config import SCHEMAS
+from nbaprops.errors import UsageError
+
+Params = dict[str, Any] | Sequence[Any] | None
+
+
+class Warehouse:
+    """A connection to one warehouse file (or `:memory:`), with the layer schemas created."""
+
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+        self.path = str(path)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:  # another process holds the write lock
+            first = str(exc).splitlines()[0]
+            raise UsageError(f"database {self.path} is in use by another process ({first})") from None
+        except duckdb.Error as exc:
+            raise UsageError(f"cannot open database {self.path}: {str(exc).splitlines()[0]}") from None
+        self.con.execute("set preserve_insertion_order = true")
+        if not read_only:
+            for schema in SCHEMAS:
+                self.con.execute(f"create schema if not exists {schema}")
+
+    # -- plain statements -------------------------------------------------------------------
+    def execute(self, sql: str, params: Params = None) -> None:
+        """Run one statement (parameters bind as `$name` or `?`)."""
+        self.con.execute(sql, params)
+
+    def rows(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        """Run a query and return its rows as tuples."""
+        return self.con.execute(sql, params).fetchall()
+
+    def dicts(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts keyed by column name."""
+        cur = self.con.execute(sql, params)
+        names = [d[0] for d in cur.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        """Run a query and return the first column of its first row (None when empty)."""
+        row = self.con.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def arrow(self, sql: str, params: Params = None) -> pa.Table:
+        """Run a query and return an Arrow table."""
+        result = self.con.execute(sql, params).arrow()
+        return result.read_all() if isinstance(result, pa.RecordBatchReader) else result
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Expose an Arrow table to SQL under `name` for the life of the connection."""
+        self.con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
+
+    # -- catalogue -------------------------------------------------------------------------
+    def table_exists(self, qualified: str) -> bool:
+        schema, _, name = qualified.partition(".")
+        return bool(
+            self.scalar(
+                "select count(*) from information_schema.tables "
+                "where table_schema = ? and table_name = ?",
+                [schema, name],
+            )
+        )
+
+    def columns(self, qualified: str) -> list[str]:
+        schema, _, name = qualified.partition(".")
+        return [
+            r[0]
+            for r in self.rows(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [schema, name],
+            )
+        ]
+
+    def count(self, qualified: str) -> int:
+        return int(self.scalar(f"select count(*) from {qualified}"))
+
+    # -- transactions and partition replacement -------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all."""
+        self.con.execute("begin transaction")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        self.con.execute("commit")
+
+    def replace_partitions(
+        self, table: str, date_column: str, dates: Sequence[date], staged: str
+    ) -> int:
+        """Replace every row of `table` on `dates` with the rows of relation `staged`.
+
+        Must run inside `transaction()`. The target is created from the staged relation's columns the
+        first time. Returns the number of rows inserted.
+        """
+        if not self.table_exists(table):
+            self.con.execute(f"create table {table} as select * from {staged} limit 0")
+        if dates:
+            self.con.execute(
+                f"delete from {table} where {date_column} in (select unnest(?::date[]))",
+                [list(dates)],
+            )
+        columns = ", ".join(f'"{c}"' for c in self.columns(table))
+        self.con.execute(f"insert into {table} ({columns}) select {columns} from {staged}")
+        return int(self.scalar(f"select count(*) from {staged}"))
+
+    def replace_where(self, table: str, where_sql: str, params: Params, staged: str) -> int:
+        """Replace the rows of `table` matching `where_sql` with `staged` (inside a transaction)."""
+        if not self.table_exists(table):
+            self.con.execute(f"create table {table} as select * from {staged} limit 0")
+        self.con.execute(f"delete from {table} where {where_sql}", params)
+        columns = ", ".join(f'"{c}"' for c in self.columns(table))
+        self.con.execute(f"insert into {table} ({columns}) select {columns} from {staged}")
+        return int(self.scalar(f"select count(*) from {staged}"))
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
