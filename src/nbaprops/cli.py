@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 
 from nbaprops.config import Settings
-from nbaprops.errors import NbapropsError, UsageError
+from nbaprops.errors import GateFailed, NbapropsError, UsageError
 from nbaprops.warehouse import Warehouse
 
 err = Console(stderr=True)
@@ -65,6 +65,84 @@ def ingest(
         print_report(out, report)
 
 
+PHASE_CHOICES = click.Choice(["analytics", "precompute", "features", "predictions"])
+
+
+@app.command()
+@click.option("--start", default=None, help="First date (YYYY-MM-DD); default: schedule start")
+@click.option("--end", default=None, help="Last date (YYYY-MM-DD); default: schedule end")
+@click.option("--through", type=PHASE_CHOICES, default="features", help="Last phase to build")
+@click.option("--dry-run", is_flag=True, help="Print the plan: per table, dates and why")
+@click.option("--batch-days", type=click.IntRange(min=1), default=None, help="Days per batch")
+@click.option("--season-phases", default="regular,play_in,playoffs,cup_final",
+              help="Comma list of season phases that count as expected")
+@db_option
+@json_option
+def backfill(
+    start: str | None, end: str | None, through: str, dry_run: bool, batch_days: int | None,
+    season_phases: str, db: str | None, as_json: bool,
+) -> None:
+    """Bring every table up to date for a range, in DAG order, with gates between phases."""
+    from nbaprops.backfill_command import print_plan, run_backfill
+    from nbaprops.partitions import parse_date
+
+    first = parse_date(start, "--start") if start else None
+    last = parse_date(end, "--end") if end else None
+    if first and last and first > last:
+        raise UsageError(f"--start {first} is after --end {last}")
+    phases = tuple(p.strip() for p in season_phases.split(",") if p.strip())
+    with open_warehouse(db, must_exist=True) as wh:
+        summary = run_backfill(wh, first, last, through, dry_run, batch_days, phases, as_json)
+    if as_json:
+        emit_json(summary)
+    elif dry_run:
+        print_plan(out, summary)
+    else:
+        for m in summary["models"]:
+            out.print(f"{m['table']}: {m['partitions_written']} written, "
+                      f"{m['partitions_failed']} failed, {m['rows']:,} rows, {m['seconds']:.2f}s")
+        out.print(f"{summary['status']}: {summary['partitions_written']} partitions written, "
+                  f"{summary['partitions_skipped']} up to date, {summary['partitions_failed']} failed "
+                  f"in {summary['seconds']:.1f}s (run {summary['run_id']})")
+    if summary.get("partitions_failed"):
+        sys.exit(1)
+
+
+@app.command()
+@db_option
+@json_option
+def status(db: str | None, as_json: bool) -> None:
+    """Per table and season: expected, complete, missing, stale, failed, historically incomplete."""
+    from rich.table import Table as RichTable
+
+    from nbaprops.backfill_command import status_rows
+
+    with open_warehouse(db, must_exist=True) as wh:
+        rows = status_rows(wh)
+    if as_json:
+        emit_json({"tables": rows})
+        return
+    grid = RichTable(title="partition status")
+    for col in ("table", "season", "expected", "complete", "missing", "stale", "failed",
+                "hist_incomplete", "complete_pct"):
+        grid.add_column(col)
+    for r in rows:
+        grid.add_row(*(str(r[c]) for c in ("table", "season", "expected", "complete", "missing",
+                                           "stale", "failed", "hist_incomplete", "complete_pct")))
+    out.print(grid)
+
+
+@app.command("sql")
+@click.argument("table")
+@click.option("--dialect", type=click.Choice(["duckdb", "bigquery", "spark"]), default="duckdb")
+def sql_command(table: str, dialect: str) -> None:
+    """Print a model's SQL, transpiled with sqlglot to another engine."""
+    from nbaprops import registry
+    from nbaprops.sql import transpile
+
+    click.echo(transpile(registry.get(table).sql, dialect))
+
+
 def main() -> None:
     """Entry point: run the app and turn every expected failure into one line and an exit code."""
     try:
@@ -75,13 +153,16 @@ def main() -> None:
         exc.show()
         sys.exit(2)
     except click.exceptions.Abort:
-        err.print("interrupted")
+        sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except GateFailed as exc:
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(exc.exit_code)
     except NbapropsError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("interrupted: partitions already published are kept; re-run to finish")
+        sys.stderr.write("interrupted: partitions already published are kept; re-run to finish\n")
         sys.exit(130)
 
 

@@ -68,6 +68,10 @@ class Warehouse:
         """Expose an Arrow table to SQL under `name` for the life of the connection."""
         self.con.register(name, table)
 
+    def register_dates(self, name: str, dates: Sequence[date]) -> None:
+        """Expose a list of dates to SQL as relation `name` with one column `d`."""
+        self.con.register(name, pa.table({"d": pa.array(list(dates), pa.date32())}))
+
     def unregister(self, name: str) -> None:
         self.con.unregister(name)
 

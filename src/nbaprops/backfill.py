@@ -1,0 +1,341 @@
+"""Backfill: plan (missing / failed / stale partitions) → run (stage, audit, publish) → record.
+
+Grain of the work: one (table, date) partition. Each model runs set-based: one statement for the
+whole planned range, or one per batch of `batch_days`; each batch is staged, audited and published
+in one transaction together with its ledger rows, so a crash leaves old or new partitions, never a
+mix, and re-running the same command finishes the job.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from nbaprops import registry
+from nbaprops.checks import duplicate_dates, entity_counts, extra_check_failures
+from nbaprops.ledger import WHOLE_TABLE, content_hashes, ensure_ledger, observe
+from nbaprops.partitions import DateRange, chunks, expected_dates, install_settings
+from nbaprops.registry import Table
+from nbaprops.warehouse import Warehouse
+
+#: Per-date entity coverage below this fails the date (SPEC §5.0).
+ENTITY_MIN_SHARE = 0.90
+#: History window, in days before a Phase 4 / feature date, whose missing Phase 3 dates make the
+#: partition historically incomplete (about the last 10-15 games of a team).
+HIST_REACH_DAYS = 30
+
+
+@dataclass
+class PlanItem:
+    """The partitions of one table that this run must build, each with its reason."""
+
+    table: Table
+    reasons: dict[date, str] = field(default_factory=dict)
+    skipped: list[date] = field(default_factory=list)
+
+    @property
+    def dates(self) -> list[date]:
+        return sorted(self.reasons)
+
+
+@dataclass
+class Plan:
+    rng: DateRange
+    items: list[PlanItem]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            item.table.name: {
+                "dates": len(item.reasons),
+                "reasons": summarize(item.reasons),
+            }
+            for item in self.items
+        }
+
+
+def summarize(reasons: dict[date, str]) -> dict[str, Any]:
+    """Group dates by reason: count, first and last."""
+    groups: dict[str, list[date]] = {}
+    for d, why in sorted(reasons.items()):
+        groups.setdefault(why.split(" from ")[0], []).append(d)
+    return {
+        why: {"count": len(ds), "first": ds[0].isoformat(), "last": ds[-1].isoformat()}
+        for why, ds in groups.items()
+    }
+
+
+def prepare(wh: Warehouse) -> None:
+    """Ledger tables, the settings view and the feature contract the models read."""
+    ensure_ledger(wh)
+    install_settings(wh)
+    try:
+        from nbaprops import feature_contract
+    except ImportError:  # pragma: no cover - the contract ships with the package
+        return
+    feature_contract.install(wh)
+
+
+def observe_inputs(wh: Warehouse, tables: list[Table], run_id: str) -> None:
+    """Fingerprint every non-registered input (raw.*, meta.*) per date or as a whole."""
+    registered = {t.name for t in registry.all_tables()}
+    inputs = sorted({i for t in tables for i in t.inputs if i not in registered})
+    for name in inputs:
+        if not wh.table_exists(name):
+            if name.startswith("meta.") and wh.scalar(
+                "select count(*) from information_schema.tables where table_schema || '.' || "
+                "table_name = ?", [name]
+            ) == 0:
+                continue
+            continue
+        date_col = "game_date" if "game_date" in wh.columns(name) else None
+        observe(wh, name, content_hashes(wh, name, date_col), run_id)
+
+
+def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
+    """Find every missing, failed or stale partition of the phases up to `through`."""
+    prepare(wh)
+    phases = registry.phases_through(through)
+    tables = [t for t in registry.all_tables() if t.phase in phases]
+    observe_inputs(wh, tables, run_id)
+    items: list[PlanItem] = []
+    planned: dict[str, list[date]] = {}
+    for table in tables:
+        item = PlanItem(table)
+        expected = expected_dates(wh, table.expected, rng)
+        if table.expected.endswith("post_bootstrap"):
+            everything = expected_dates(wh, "final", rng)
+            item.skipped = sorted(set(everything) - set(expected))
+        for d, why in ledger_reasons(wh, table, expected).items():
+            item.reasons[d] = why
+        upstream = sorted({d for i in table.inputs for d in planned.get(i, [])})
+        for d in expected:
+            if d in item.reasons or not upstream:
+                continue
+            k = bisect.bisect_left(upstream, d - timedelta(days=table.reach_days))
+            if k < len(upstream) and upstream[k] <= d:
+                item.reasons[d] = f"stale from {upstream[k]} (upstream rebuild)"
+        planned[table.name] = item.dates
+        items.append(item)
+    return Plan(rng, items)
+
+
+def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[date, str]:
+    """Expected dates that are missing, failed, or stale against a changed input partition."""
+    if not expected:
+        return {}
+    wh.register_dates("_expected", expected)
+    rows = wh.rows(
+        """
+        with led as (select partition_date, status, built_at from meta.partitions
+                     where table_name = ?),
+        inp as (select partition_date, content_changed_at from meta.partitions
+                where table_name in (select unnest(?)))
+        select e.d, l.status,
+               (select min(i.partition_date) from inp i
+                where i.content_changed_at > l.built_at
+                  and (i.partition_date = ? or i.partition_date between e.d - ? and e.d)) as stale_from
+        from _expected e left join led l on l.partition_date = e.d
+        """,
+        [table.name, list(table.inputs) or [""], WHOLE_TABLE, table.reach_days],
+    )
+    wh.unregister("_expected")
+    out: dict[date, str] = {}
+    for d, status, stale_from in rows:
+        if status is None:
+            out[d] = "missing"
+        elif status == "failed":
+            out[d] = "failed"
+        elif stale_from is not None:
+            out[d] = "stale from " + ("an input table" if stale_from == WHOLE_TABLE else str(stale_from))
+    return out
+
+
+@dataclass
+class ModelResult:
+    table: str
+    seconds: float = 0.0
+    rows: int = 0
+    partitions_written: int = 0
+    partitions_failed: int = 0
+    batches: int = 0
+
+
+def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> tuple[int, int, int]:
+    """Stage, audit and publish one batch; returns (rows, partitions complete, partitions failed)."""
+    wh.register_dates("_planned", dates)
+    d = table.date_column
+    wh.execute(
+        f"create or replace temp table _stage as select m.*, '{run_id}' as run_id, "
+        f"now() as processed_at from ({table.sql}) m where m.{d} in (select d from _planned)",
+        {"start_date": dates[0], "end_date": dates[-1]},
+    )
+    dups = duplicate_dates(wh, table, "_stage")
+    entities = entity_counts(wh, table, "_stage", dates)
+    extra = extra_check_failures(wh, table, "_stage")
+    counts = dict(wh.rows(f"select {d}, count(*) from _stage group by 1"))
+    hashes = content_hashes(wh, "_stage", d)
+    hist = historical_completeness(wh, table, dates)
+    ledger_rows, check_rows = [], []
+    for day in dates:
+        failed: list[str] = []
+        if dups.get(day):
+            failed.append("grain_unique")
+        check_rows.append(("grain_unique", day, not dups.get(day), float(dups.get(day, 0)), 0.0))
+        expected_n, actual_n = entities.get(day, (counts.get(day, 0), counts.get(day, 0)))
+        share = actual_n / expected_n if expected_n else (1.0 if counts.get(day) or table.entity == "upcg_players" else 0.0)
+        if table.entity != "none":
+            ok = share >= ENTITY_MIN_SHARE
+            check_rows.append(("entity_coverage", day, ok, share, ENTITY_MIN_SHARE))
+            if not ok:
+                failed.append("entity_coverage")
+        elif not counts.get(day):
+            failed.append("no_rows")
+        for check in table.checks:
+            bad = extra[check.name].get(day, 0)
+            check_rows.append((check.name, day, bad == 0, float(bad), 0.0))
+            if bad and check.blocking:
+                failed.append(check.name)
+        ledger_rows.append(
+            (day, "failed" if failed else "complete", counts.get(day, 0), expected_n,
+             not failed, ",".join(failed) or None, hashes.get(day, 0), hist.get(day))
+        )
+    publish(wh, table, dates, [day for day in dates if dups.get(day)], ledger_rows, check_rows, run_id)
+    wh.unregister("_planned")
+    written = sum(1 for r in ledger_rows if r[1] == "complete")
+    return sum(counts.values()), written, len(dates) - written
+
+
+def publish(
+    wh: Warehouse, table: Table, dates: list[date], withheld: list[date],
+    ledger_rows: list[tuple[Any, ...]], check_rows: list[tuple[Any, ...]], run_id: str,
+) -> None:
+    """One transaction: replace the partitions, then record the ledger and the check results."""
+    import pyarrow as pa
+
+    d = table.date_column
+    led = pa.table({
+        "d": pa.array([r[0] for r in ledger_rows], pa.date32()),
+        "status": [r[1] for r in ledger_rows],
+        "rows_written": pa.array([r[2] for r in ledger_rows], pa.int64()),
+        "rows_expected": pa.array([r[3] for r in ledger_rows], pa.int64()),
+        "passed": [r[4] for r in ledger_rows],
+        "failed_checks": pa.array([r[5] for r in ledger_rows], pa.string()),
+        "h": [str(r[6]) for r in ledger_rows],
+        "hist": pa.array([r[7] for r in ledger_rows], pa.bool_()),
+    })
+    checks = pa.table({
+        "check_name": [c[0] for c in check_rows],
+        "d": pa.array([c[1] for c in check_rows], pa.date32()),
+        "passed": [c[2] for c in check_rows],
+        "value": pa.array([c[3] for c in check_rows], pa.float64()),
+        "threshold": pa.array([c[4] for c in check_rows], pa.float64()),
+    })
+    wh.register("_ledger_rows", led)
+    wh.register("_check_rows", checks)
+    wh.register_dates("_withheld", withheld)
+    blocking = {c.name: c.blocking for c in table.checks}
+    with wh.transaction():
+        if not wh.table_exists(table.name):
+            wh.execute(f"create table {table.name} as select * from _stage limit 0")
+        wh.execute(f"delete from {table.name} where {d} in (select d from _planned)")
+        wh.execute(
+            f"insert into {table.name} by name select * from _stage "
+            f"where {d} not in (select d from _withheld)"
+        )
+        wh.execute(
+            """
+            insert into meta.partitions
+            select ?, d, status, rows_written, rows_expected, passed, failed_checks, ?, null,
+                   cast(h as ubigint), now(), now(), hist from _ledger_rows
+            on conflict (table_name, partition_date) do update set
+                content_changed_at = case when content_hash is distinct from excluded.content_hash
+                                          then now() else content_changed_at end,
+                content_hash = excluded.content_hash, status = excluded.status,
+                rows_written = excluded.rows_written, rows_expected = excluded.rows_expected,
+                checks_passed = excluded.checks_passed, failed_checks = excluded.failed_checks,
+                run_id = excluded.run_id, built_at = excluded.built_at,
+                hist_complete = excluded.hist_complete
+            """,
+            [table.name, run_id],
+        )
+        wh.execute(
+            "insert into meta.check_results select ?, ?, d, check_name, passed, "
+            "coalesce(list_contains(?, check_name), true), value, threshold, null, now() "
+            "from _check_rows",
+            [run_id, table.name, [k for k, v in blocking.items() if v] + ["grain_unique", "entity_coverage", "no_rows"]],
+        )
+    for name in ("_ledger_rows", "_check_rows", "_withheld"):
+        wh.unregister(name)
+
+
+def historical_completeness(wh: Warehouse, table: Table, dates: list[date]) -> dict[date, bool]:
+    """Phase 4 / feature dates whose recent Phase 3 history (same season) has a missing date."""
+    if table.phase not in ("precompute", "features"):
+        return {}
+    rows = wh.rows(
+        """
+        with days as (select d from _planned),
+        sched as (select distinct g.game_date, g.season_year from raw.schedule_games g
+                  where g.game_status = 'final'),
+        pgs as (select partition_date from meta.partitions
+                where table_name = 'analytics.player_game_summary' and status = 'complete')
+        select days.d, count(s.game_date) filter (where p.partition_date is null) = 0
+        from days
+        left join sched cur on cur.game_date = days.d
+        left join sched s on s.season_year = cur.season_year
+             and s.game_date between days.d - ? and days.d - 1
+        left join pgs p on p.partition_date = s.game_date
+        group by 1
+        """,
+        [HIST_REACH_DAYS],
+    )
+    return {d: bool(ok) for d, ok in rows}
+
+
+def record_skipped(wh: Warehouse, item: PlanItem, run_id: str) -> None:
+    """Bootstrap dates of Phase 4 tables: `skipped` in the ledger (never `complete`)."""
+    if not item.skipped:
+        return
+    wh.register_dates("_skipped", item.skipped)
+    wh.execute(
+        "insert into meta.partitions select ?, d, 'skipped', 0, 0, true, null, ?, null, 0, now(), "
+        "now(), null from _skipped on conflict (table_name, partition_date) do nothing",
+        [item.table.name, run_id],
+    )
+    wh.unregister("_skipped")
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def run_plan(
+    wh: Warehouse, plan: Plan, run_id: str, batch_days: int | None,
+    gate: Callable[[str], None] | None = None, progress: Progress | None = None,
+) -> list[ModelResult]:
+    """Build every planned partition in DAG order, with a gate before each new phase."""
+    results: list[ModelResult] = []
+    current_phase = None
+    for item in plan.items:
+        if item.table.phase != current_phase:
+            if current_phase is not None and gate is not None:
+                gate(item.table.phase)
+            current_phase = item.table.phase
+        record_skipped(wh, item, run_id)
+        result = ModelResult(item.table.name)
+        started = time.perf_counter()
+        batches = chunks(item.dates, batch_days)
+        for i, batch in enumerate(batches):
+            rows, ok, bad = build_batch(wh, item.table, batch, run_id)
+            result.rows += rows
+            result.partitions_written += ok
+            result.partitions_failed += bad
+            result.batches += 1
+            if progress:
+                progress(item.table.name, i + 1, len(batches))
+        result.seconds = time.perf_counter() - started
+        results.append(result)
+    return results

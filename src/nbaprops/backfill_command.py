@@ -1,0 +1,140 @@
+"""`nbaprops backfill` and `nbaprops status`: wire the planner, runner, gates and run records.
+
+Grain of `status`: one row per (table, season) with expected, complete, missing, stale, failed and
+historically incomplete partition counts.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from nbaprops import registry
+from nbaprops.backfill import make_plan, run_plan
+from nbaprops.errors import GateFailed, UsageError
+from nbaprops.partitions import DateRange, expected_dates
+from nbaprops.runs import finish_run, start_run
+from nbaprops.validate.gates import enforce_gate, season_label
+from nbaprops.warehouse import Warehouse
+
+
+def schedule_span(wh: Warehouse) -> tuple[date, date]:
+    if not wh.table_exists("raw.schedule_games"):
+        raise UsageError("no raw.schedule_games: run `nbaprops ingest` first")
+    lo, hi = wh.rows("select min(game_date), max(game_date) from raw.schedule_games")[0]
+    if lo is None:
+        raise UsageError("raw.schedule_games is empty: run `nbaprops ingest` first")
+    return lo, hi
+
+
+def run_backfill(
+    wh: Warehouse, start: date | None, end: date | None, through: str, dry_run: bool,
+    batch_days: int | None, season_phases: tuple[str, ...], quiet: bool,
+) -> dict[str, Any]:
+    """Plan and (unless dry-run) build; returns the JSON-shaped summary."""
+    lo, hi = schedule_span(wh)
+    rng = DateRange(start or lo, end or hi, season_phases)
+    args = {"start": rng.start, "end": rng.end, "through": through, "dry_run": dry_run,
+            "batch_days": batch_days, "season_phases": list(season_phases)}
+    run_id = start_run(wh, "backfill", args)
+    started = time.perf_counter()
+    try:
+        plan = make_plan(wh, rng, through, run_id)
+        if dry_run:
+            finish_run(wh, run_id, "dry_run", {"plan": plan.as_json()})
+            return {"run_id": run_id, "status": "dry_run", "plan": plan.as_json(),
+                    "details": {i.table.name: {d.isoformat(): why for d, why in sorted(i.reasons.items())}
+                                for i in plan.items}}
+        console = Console(stderr=True, quiet=quiet)
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=console, disable=quiet) as bars:
+            tasks: dict[str, Any] = {}
+
+            def progress(table: str, done: int, total: int) -> None:
+                if table not in tasks:
+                    tasks[table] = bars.add_task(table, total=total)
+                bars.update(tasks[table], completed=done)
+
+            results = run_plan(wh, plan, run_id, batch_days,
+                               gate=lambda phase: enforce_gate(wh, phase, rng), progress=progress)
+    except GateFailed as exc:
+        finish_run(wh, run_id, "gate_failed", {"error": str(exc)})
+        raise
+    except KeyboardInterrupt:
+        finish_run(wh, run_id, "interrupted", {})
+        raise
+    except BaseException as exc:
+        finish_run(wh, run_id, "failed", {"error": str(exc).splitlines()[0] if str(exc) else repr(exc)})
+        raise
+    written = sum(r.partitions_written for r in results)
+    failed = sum(r.partitions_failed for r in results)
+    expected_total = sum(len(expected_dates(wh, i.table.expected, rng)) for i in plan.items)
+    summary = {
+        "run_id": run_id,
+        "status": "succeeded" if not failed else "completed_with_failures",
+        "partitions_written": written,
+        "partitions_skipped": expected_total - written - failed,
+        "partitions_failed": failed,
+        "seconds": round(time.perf_counter() - started, 3),
+        "models": [asdict(r) | {"seconds": round(r.seconds, 3)} for r in results],
+    }
+    finish_run(wh, run_id, summary["status"], summary)
+    return summary
+
+
+def print_plan(console: Console, payload: dict[str, Any]) -> None:
+    for table, info in payload["plan"].items():
+        if not info["dates"]:
+            console.print(f"{table}: up to date")
+            continue
+        console.print(f"{table}: {info['dates']} partitions to build")
+        for why, g in info["reasons"].items():
+            console.print(f"  {why}: {g['count']} ({g['first']} .. {g['last']})")
+        stale = {d: w for d, w in payload["details"][table].items() if w.startswith("stale")}
+        for d, why in list(stale.items())[:10]:
+            console.print(f"    {d} {why}")
+        if len(stale) > 10:
+            console.print(f"    ... (+{len(stale) - 10} more stale)")
+
+
+def status_rows(wh: Warehouse) -> list[dict[str, Any]]:
+    """Per table and season: expected, complete, missing, stale, failed, historically incomplete."""
+    lo, hi = schedule_span(wh)
+    rng = DateRange(lo, hi)
+    plan = make_plan(wh, rng, registry.PHASES[-1] if any(
+        t.phase == "predictions" for t in registry.all_tables()) else max(
+        (t.phase for t in registry.all_tables()), key=registry.PHASES.index), "status")
+    seasons = dict(wh.rows("select distinct game_date, season_year from raw.schedule_games"))
+    out = []
+    for item in plan.items:
+        t = item.table
+        expected = expected_dates(wh, t.expected, rng)
+        ledger = {r[0]: (r[1], r[2]) for r in wh.rows(
+            "select partition_date, status, hist_complete from meta.partitions where table_name = ?",
+            [t.name])}
+        per: dict[int, dict[str, int]] = {}
+        for d in expected:
+            s = per.setdefault(seasons[d], dict.fromkeys(
+                ("expected", "complete", "missing", "stale", "failed", "hist_incomplete"), 0))
+            s["expected"] += 1
+            status, hist = ledger.get(d, (None, None))
+            why = item.reasons.get(d, "")
+            if status is None:
+                s["missing"] += 1
+            elif status == "failed":
+                s["failed"] += 1
+            elif why.startswith("stale"):
+                s["stale"] += 1
+            else:
+                s["complete"] += 1
+            if hist is False:
+                s["hist_incomplete"] += 1
+        for season, counts in sorted(per.items()):
+            out.append({"table": t.name, "season": season_label(season), **counts,
+                        "complete_pct": round(100 * counts["complete"] / counts["expected"], 1)})
+    return out

@@ -1,0 +1,114 @@
+"""Partition-level checks shared by the backfill audit and `validate`: grain uniqueness, per-date
+entity counts and a table's extra SQL checks, each evaluated set-based over a relation.
+
+Every function returns per-date results: {date: (expected, actual)} or {date: offending_rows}.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlglot
+from sqlglot import exp
+
+from nbaprops.partitions import schedule_days_sql
+from nbaprops.registry import Table
+from nbaprops.warehouse import Warehouse
+
+
+def duplicate_dates(wh: Warehouse, table: Table, relation: str) -> dict[date, int]:
+    """Dates with repeated grain keys, and how many surplus rows each has."""
+    grain = ", ".join(table.grain)
+    return dict(
+        wh.rows(
+            f"select {table.date_column}, sum(n - 1) from (select {table.date_column}, {grain}, "
+            f"count(*) as n from {relation} group by all having count(*) > 1) group by 1"
+        )
+    )
+
+
+def entity_counts(
+    wh: Warehouse, table: Table, relation: str, dates: list[date]
+) -> dict[date, tuple[int, int]]:
+    """Per date: (entities expected, entities present) for the table's entity rule."""
+    if table.entity == "none" or not dates:
+        return {}
+    wh.register_dates("_check_dates", dates)
+    d = table.date_column
+    sched = schedule_days_sql()
+    if table.entity in ("two_per_final_game", "two_per_scheduled_game"):
+        status = "and g.game_status = 'final'" if table.entity == "two_per_final_game" else ""
+        sql = f"""
+            with games as (select g.game_id, g.game_date from ({sched}) g
+                           where g.game_date in (select d from _check_dates) {status}),
+            rows_per_game as (select game_id, count(distinct team_abbr) as teams, count(*) as n
+                              from {relation} group by 1)
+            select g.game_date, 2 * count(*),
+                   2 * count(*) filter (where r.teams = 2 and r.n = 2)
+            from games g left join rows_per_game r using (game_id) group by 1"""
+    elif table.entity == "players_per_final_game":
+        sql = f"""
+            with team_games as (
+                select g.game_id, g.game_date, t.team_abbr from ({sched}) g,
+                lateral (select g.home_team_abbr as team_abbr union all select g.away_team_abbr) t
+                where g.game_date in (select d from _check_dates) and g.game_status = 'final'),
+            played as (select game_id, team_abbr, count(*) filter (where played_flag) as n
+                       from {relation} group by 1, 2)
+            select tg.game_date, count(*), count(*) filter (where p.n >= 5)
+            from team_games tg left join played p using (game_id, team_abbr) group by 1"""
+    elif table.entity == "all_teams":
+        min_games = int(table.extra.get("min_games", 5))
+        sql = f"""
+            with days as (select d from _check_dates),
+            prior as (
+                select days.d, t.team_abbr, count(*) as games
+                from days join analytics.team_defense_game_summary t
+                  on t.game_date < days.d
+                 and t.season_year = (select max(c.season_year) from raw.season_calendar c
+                                      where c.season_start <= days.d)
+                group by 1, 2)
+            select p.d, count(*) filter (where p.games >= {min_games}),
+                   count(r.team_abbr) filter (where p.games >= {min_games})
+            from prior p left join {relation} r on r.{d} = p.d and r.team_abbr = p.team_abbr
+            group by 1"""
+    elif table.entity == "upcg_players":
+        sql = f"""
+            select u.game_date, count(*), count(r.player_id)
+            from analytics.upcoming_player_game_context u
+            left join {relation} r on r.{d} = u.game_date and r.player_id = u.player_id
+            where u.game_date in (select d from _check_dates) {upcg_filter(table)}
+            group by 1"""
+    else:
+        raise ValueError(f"{table.name}: unknown entity rule {table.entity!r}")
+    result = {row[0]: (int(row[1]), int(row[2])) for row in wh.rows(sql)}
+    wh.unregister("_check_dates")
+    return result
+
+
+def upcg_filter(table: Table) -> str:
+    """Restrict expected UPCG players to those the table's minimum can cover (SPEC §5.0)."""
+    where = table.extra.get("entity_where")
+    return f"and ({where})" if where else ""
+
+
+def retarget(sql: str, table: str, relation: str) -> str:
+    """Point a check written against `table` at another relation (the staged rows)."""
+    schema, name = table.split(".")
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    for t in tree.find_all(exp.Table):
+        if t.db == schema and t.name == name:
+            t.replace(exp.to_table(relation).as_(t.alias_or_name))
+    return tree.sql(dialect="duckdb")
+
+
+def extra_check_failures(
+    wh: Warehouse, table: Table, relation: str
+) -> dict[str, dict[date, int]]:
+    """For each extra check: offending rows per date."""
+    out: dict[str, dict[date, int]] = {}
+    for check in table.checks:
+        sql = retarget(check.sql, table.name, relation)
+        out[check.name] = dict(
+            wh.rows(f"select {table.date_column}, count(*) from ({sql}) group by 1")
+        )
+    return out

@@ -1,0 +1,88 @@
+"""The partition ledger `meta.partitions` and per-partition check results.
+
+Grain: `meta.partitions` one row per (table_name, partition_date); `meta.check_results` one row per
+(run_id, table_name, partition_date, check_name). A partition is `complete` only when it was written
+AND its blocking checks passed. Whole-table inputs (no date column) use the sentinel date 0001-01-01.
+`content_hash` fingerprints a partition's rows (lineage columns excluded); `content_changed_at` moves
+only when that fingerprint changes, which is what makes downstream partitions stale.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow as pa
+
+from nbaprops.warehouse import Warehouse
+
+WHOLE_TABLE = date(1, 1, 1)
+LINEAGE = ("run_id", "processed_at", "staged_file", "staged_line", "loaded_at")
+
+DDL = (
+    """create table if not exists meta.partitions (
+        table_name varchar, partition_date date, status varchar, rows_written bigint,
+        rows_expected bigint, checks_passed boolean, failed_checks varchar, run_id varchar,
+        input_fingerprint varchar, content_hash ubigint, content_changed_at timestamp,
+        built_at timestamp, hist_complete boolean, primary key (table_name, partition_date))""",
+    """create table if not exists meta.check_results (
+        run_id varchar, table_name varchar, partition_date date, check_name varchar,
+        passed boolean, blocking boolean, value double, threshold double, detail varchar,
+        checked_at timestamp)""",
+    """create table if not exists meta.entity_failures (
+        run_id varchar, "table" varchar, partition_date date, entity_id varchar,
+        failure_category varchar, detail varchar)""",
+)
+
+
+def ensure_ledger(wh: Warehouse) -> None:
+    for ddl in DDL:
+        wh.execute(ddl)
+
+
+def hash_expr(wh: Warehouse, relation: str) -> str:
+    """SQL for an order-independent fingerprint of rows (lineage columns excluded)."""
+    cols = [c for c in wh.columns(relation) if c not in LINEAGE] if "." in relation else None
+    if cols is None:
+        cols = [
+            r[0] for r in wh.rows(f"describe {relation}") if r[0] not in LINEAGE
+        ]
+    return "bit_xor(hash(" + ", ".join(f'"{c}"' for c in cols) + "))"
+
+
+def content_hashes(wh: Warehouse, relation: str, date_column: str | None) -> dict[date, int]:
+    """Fingerprint per date (or one for the whole relation)."""
+    expr = hash_expr(wh, relation)
+    if date_column is None:
+        return {WHOLE_TABLE: int(wh.scalar(f"select coalesce({expr}, 0) from {relation}"))}
+    return {
+        d: int(h)
+        for d, h in wh.rows(
+            f"select {date_column}, {expr} from {relation} where {date_column} is not null group by 1"
+        )
+    }
+
+
+def observe(wh: Warehouse, table: str, hashes: dict[date, int], run_id: str) -> None:
+    """Record input (raw/meta) fingerprints; `content_changed_at` moves only for changed partitions."""
+    wh.register("_observed", pa.table({"d": list(hashes), "h": [str(v) for v in hashes.values()]}))
+    wh.execute(
+        """
+        insert into meta.partitions
+        select ?, o.d, 'complete', null, null, true, null, ?, null, cast(o.h as ubigint), now(), now(), null
+        from _observed o
+        on conflict (table_name, partition_date) do update set
+            content_changed_at = case when content_hash is distinct from excluded.content_hash
+                                      then now() else content_changed_at end,
+            content_hash = excluded.content_hash,
+            status = 'complete'
+        """,
+        [table, run_id],
+    )
+    # partitions that disappeared from the input are changes too
+    wh.execute(
+        "update meta.partitions set content_changed_at = now(), content_hash = 0, status = 'missing' "
+        "where table_name = ? and partition_date not in (select d from _observed) "
+        "and status = 'complete'",
+        [table],
+    )
+    wh.unregister("_observed")

@@ -1,0 +1,106 @@
+"""Expected partitions, derived only from the schedule (SPEC §7.1), never from what exists.
+
+Grain: one date per (table, range). `final` = dates of completed games; `scheduled` = every game date;
+`*_post_bootstrap` drops each season's first BOOTSTRAP_DAYS days; `shots_*` keeps shot-chart seasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from nbaprops.config import BOOTSTRAP_DAYS
+from nbaprops.errors import UsageError
+from nbaprops.warehouse import Warehouse
+
+SEASON_PHASES = ("regular", "play_in", "playoffs", "cup_final")
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An inclusive date range with the season phases that count as expected."""
+
+    start: date
+    end: date
+    season_phases: tuple[str, ...] = SEASON_PHASES
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise UsageError(f"--start {self.start} is after --end {self.end}")
+        unknown = set(self.season_phases) - set(SEASON_PHASES)
+        if unknown:
+            raise UsageError(f"unknown season phase(s) {sorted(unknown)}; use {', '.join(SEASON_PHASES)}")
+
+
+def parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def install_settings(wh: Warehouse) -> None:
+    """`meta.settings`: constants the SQL models read (one source of truth: nbaprops.config)."""
+    wh.execute(
+        "create or replace view meta.settings as "
+        f"select 'bootstrap_days' as name, '{BOOTSTRAP_DAYS}' as value"
+    )
+
+
+KIND_FILTERS = {
+    "final": "g.game_status = 'final'",
+    "scheduled": "true",
+    "final_post_bootstrap": "g.game_status = 'final' and not g.is_bootstrap",
+    "shots_post_bootstrap": (
+        "g.game_status = 'final' and not g.is_bootstrap and g.season_year in "
+        "(select distinct season_1 - 1 from raw.nbacom_shots)"
+    ),
+}
+
+
+def schedule_days_sql() -> str:
+    """Per game: date, season, phase, status and whether the date is a bootstrap date."""
+    return f"""
+        select g.game_id, g.game_date, g.season_year, g.season_phase, g.game_status,
+               g.home_team_abbr, g.away_team_abbr,
+               (g.game_date - c.season_start) between 0 and {BOOTSTRAP_DAYS - 1} as is_bootstrap
+        from raw.schedule_games g
+        join raw.season_calendar c on c.season_year = g.season_year
+    """
+
+
+def expected_dates(wh: Warehouse, kind: str, rng: DateRange) -> list[date]:
+    """The expected partition dates of a table kind over a range."""
+    rows = wh.rows(
+        f"select distinct g.game_date from ({schedule_days_sql()}) g "
+        f"where g.game_date between ? and ? and g.season_phase in (select unnest(?)) "
+        f"and {KIND_FILTERS[kind]} order by 1",
+        [rng.start, rng.end, list(rng.season_phases)],
+    )
+    return [r[0] for r in rows]
+
+
+def bootstrap_dates(wh: Warehouse, rng: DateRange) -> list[date]:
+    """Final-game dates in the range that fall in a season's bootstrap window."""
+    rows = wh.rows(
+        f"select distinct g.game_date from ({schedule_days_sql()}) g "
+        "where g.game_date between ? and ? and g.is_bootstrap and g.game_status = 'final' order by 1",
+        [rng.start, rng.end],
+    )
+    return [r[0] for r in rows]
+
+
+def chunks(dates: Sequence[date], batch_days: int | None) -> list[list[date]]:
+    """Split sorted dates into batches spanning at most `batch_days` calendar days (None = one)."""
+    if not dates:
+        return []
+    if batch_days is None:
+        return [list(dates)]
+    out: list[list[date]] = [[dates[0]]]
+    for d in dates[1:]:
+        if (d - out[-1][0]).days < batch_days:
+            out[-1].append(d)
+        else:
+            out.append([d])
+    return out

@@ -1,0 +1,1 @@
+"""Validation: coverage, checks, gates, checklists and readiness. Functions return results; the CLI prints."""
