@@ -77,6 +77,9 @@ def ingest_directory(
             progress(path.name)
         report.files.append(load_file(wh, path, fmt, run_id))
     for step in conform or []:
-        report.conformed.update(step(wh, run_id))
+        figures = step(wh, run_id)
+        notes = report.conformed.get("notes", []) + list(figures.pop("notes", []))
+        report.conformed.update(figures)
+        report.conformed["notes"] = notes
     report.seconds = time.perf_counter() - started
     return report

@@ -411,7 +411,10 @@ def build_schedule(wh: Warehouse, run_id: str, as_of: date | None = None) -> dic
     figures["unresolved_games"] = int(wh.scalar("select count(*) from _sg_unresolved"))
     figures["bref_keys"] = int(wh.scalar("select count(*) from _sg_bref"))
     figures["bref_unmatched"] = int(
-        wh.scalar("select count(*) from _sg_known where game_id like 'B%'")
+        wh.scalar(
+            "select count(*) from _sg_known k left join _sg_last_completed l using (season_year) "
+            "where k.game_id like 'B%' and k.game_date <= coalesce(l.last_completed, date '0001-01-01')"
+        )
     )
     figures["fixtures_matched"] = int(wh.scalar("select count(*) from _sg_fix_match"))
     figures["provisional"] = int(wh.scalar(f"select count(*) from {TABLE} where game_id like 'T%'"))
@@ -469,7 +472,20 @@ def _notes(wh: Warehouse, figures: dict[str, Any], arena: dict[str, Any]) -> lis
     ):
         notes.append(f"schedule: superseded fixture {row[0]} {row[1]} {row[3]} @ {row[2]}")
     if figures["bref_unmatched"]:
-        notes.append(f"schedule: {figures['bref_unmatched']} bref game keys match no NBA.com id")
+        notes.append(
+            f"schedule: {figures['bref_unmatched']} past bref game keys match no NBA.com id (dropped)"
+        )
+    skipped = [
+        r[0] for r in wh.rows(
+            "select distinct arena_key from meta.arena_seed where arena_key not in "
+            "(select arena_key from meta.arena_locations) order by 1"
+        )
+    ]
+    if skipped:
+        notes.append(
+            f"arenas: {len(skipped)} seed site(s) without coordinates skipped: "
+            + ", ".join(skipped[:6]) + (" ..." if len(skipped) > 6 else "")
+        )
     if arena["unknown_names"]:
         names = ", ".join(f"{n} ({c})" for n, c in arena["unknown_names"][:10])
         notes.append(f"arenas: unknown arena names: {names}")

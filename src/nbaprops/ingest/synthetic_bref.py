@@ -18,13 +18,17 @@ import numpy as np
 
 from nbaprops.ingest.synthetic_box import DND, DNP, INACTIVE, PLAYED, counts
 from nbaprops.ingest.synthetic_csv import (
+    Cat,
+    Cell,
     CsvOut,
     DayText,
     blank_unless,
     ints,
+    mapped,
     mmss,
     one_decimal,
     pct,
+    relabel,
     signed,
     thousands,
     three_decimal,
@@ -57,9 +61,12 @@ TEAM_BOX_HEADER = (
 ).split(",")
 INACTIVES_HEADER = ["game_key", "team", "player_id", "player"]
 
-BREF = np.array([t.bref for t in TEAMS], dtype=object)
-FULL = np.array([t.full_name for t in TEAMS], dtype=object)
-STATUS_TEXT = {DNP: "Did Not Play", DND: "Did Not Dress"}
+BREF = tuple(t.bref for t in TEAMS)
+FULL = tuple(t.full_name for t in TEAMS)
+ARENA = tuple(t.arena for t in TEAMS)
+OVERTIMES = ("", "OT", "2OT", "3OT", "4OT")
+STATUS = ("", "", "Did Not Play", "Did Not Dress", "")  # by status code
+assert (DNP, DND, PLAYED) == (2, 3, 4)
 
 
 @dataclass
@@ -92,7 +99,8 @@ class BrefFiles:
 
 def game_keys(s: Season, text: DayText) -> list[str]:
     """bref `game_key` of every game: `YYYYMMDD0` + home bref code."""
-    return [d + "0" + h for d, h in zip(text(s.day, "compact"), BREF[s.home], strict=True)]
+    days = text(s.day, "compact")
+    return [days.vocab[d] + "0" + BREF[h] for d, h in zip(days.codes.tolist(), s.home.tolist(), strict=True)]
 
 
 def _officials(rng: np.random.Generator, n: int) -> list[str]:
@@ -105,9 +113,9 @@ def write_season(
     f: BrefFiles, s: Season, pool: PlayerPool, text: DayText, rng: np.random.Generator
 ) -> None:
     """Append one season to every bref file."""
-    keys = np.array(game_keys(s, text), dtype=object)
-    order = np.lexsort((s.home, s.tip, s.day))
-    played = order[s.box_row[order] >= 0]
+    keys = tuple(game_keys(s, text))
+    o = np.lexsort((s.home, s.tip, s.day))
+    played = o[s.box_row[o] >= 0]
     b = s.box
     pts = b.pts()
     br = s.box_row
@@ -115,41 +123,57 @@ def write_season(
     away_pts = np.where(br >= 0, pts[2 * br], 0)
     ot = np.where(br >= 0, b.ot[br], 0)
     attendance = rng.integers(14000, 21000, len(s.home))
-    is_played = br >= 0
-    clocks = {m: bref_clock(int(m)) for m in np.unique(s.tip).tolist()}
-    o = order
+    done = br[o] >= 0
     f.schedule.add(
         {
-            "season_end_year": [str(s.season + 1)] * len(o),
-            "game_key": list(keys[o]),
+            "season_end_year": str(s.season + 1),
+            "game_key": Cat(o, keys),
             "date": text(s.day[o], "bref_schedule"),
-            "game_start_time": [clocks[m][0] for m in s.tip[o].tolist()],
-            "visitor_team_name": list(FULL[s.away[o]]),
-            "visitor_team_abbr": list(BREF[s.away[o]]),
-            "visitor_pts": blank_unless(ints(away_pts[o]), is_played[o]),
-            "home_team_name": list(FULL[s.home[o]]),
-            "home_team_abbr": list(BREF[s.home[o]]),
-            "home_pts": blank_unless(ints(home_pts[o]), is_played[o]),
-            "box_score_text": ["Box Score" if p else "" for p in is_played[o].tolist()],
-            "overtimes": ["" if n == 0 else "OT" if n == 1 else f"{n}OT" for n in ot[o].tolist()],
-            "attendance": blank_unless(thousands(attendance[o]), is_played[o]),
-            "arena_name": [TEAMS[h].arena for h in s.home[o].tolist()],
-            "game_remarks": ["Play-In Game" if p == 5 else "" for p in s.phase[o].tolist()],
-            "schedule_file": [
-                f"NBA_{s.season + 1}_games-{m}.html" for m in text(s.day[o], "month")
-            ],
+            "game_start_time": mapped(s.tip[o], lambda m: bref_clock(m)[0]),
+            "visitor_team_name": Cat(s.away[o], FULL),
+            "visitor_team_abbr": Cat(s.away[o], BREF),
+            "visitor_pts": blank_unless(ints(away_pts[o]), done),
+            "home_team_name": Cat(s.home[o], FULL),
+            "home_team_abbr": Cat(s.home[o], BREF),
+            "home_pts": blank_unless(ints(home_pts[o]), done),
+            "box_score_text": Cat(done.astype(np.int64), ("", "Box Score")),
+            "overtimes": Cat(ot[o], OVERTIMES),
+            "attendance": blank_unless(thousands(attendance[o]), done),
+            "arena_name": Cat(s.home[o], ARENA),
+            "game_remarks": Cat((s.phase[o] == 5).astype(np.int64), ("", "Play-In Game")),
+            "schedule_file": relabel(
+                text(s.day[o], "month"), lambda m: f"NBA_{s.season + 1}_games-{m}.html"
+            ),
         }
     )
 
     # Team-game rows of played games in chronological order: away row, then home row.
     tg = np.stack([2 * br[played], 2 * br[played] + 1], axis=1).ravel()
-    tg_key = np.repeat(keys[played], 2)
+    tg_game = np.repeat(played, 2)  # game index of each team-game row
     team = np.stack([b.away, b.home], axis=1).ravel()[tg]
     opp = np.stack([b.home, b.away], axis=1).ravel()[tg]
-    is_home = np.tile(["0", "1"], len(played))
+    rows = _Rows(tg, Cat(tg_game, keys), team, opp)
     _write_games(f, s, pool, text, rng, played, keys, attendance, tg)
-    _write_player_box(f, s, pool, tg, tg_key, team, opp, is_home)
-    _write_team_box(f, s, tg, tg_key, team, opp, is_home)
+    _write_player_box(f, s, pool, rows)
+    _write_team_box(f, s, rows)
+
+
+@dataclass
+class _Rows:
+    """Team-game rows of the played games, in file order."""
+
+    tg: np.ndarray  # row in the season's Box
+    key: Cat  # game_key
+    team: np.ndarray
+    opp: np.ndarray
+
+    def take(self, row: np.ndarray) -> dict[str, Cell]:
+        return {
+            "game_key": Cat(self.key.codes[row], self.key.vocab),
+            "team": Cat(self.team[row], BREF),
+            "opp": Cat(self.opp[row], BREF),
+            "is_home": Cat(row % 2, ("0", "1")),
+        }
 
 
 def _write_games(
@@ -159,7 +183,7 @@ def _write_games(
     text: DayText,
     rng: np.random.Generator,
     played: np.ndarray,
-    keys: np.ndarray,
+    keys: tuple[str, ...],
     attendance: np.ndarray,
     tg: np.ndarray,
 ) -> None:
@@ -174,14 +198,14 @@ def _write_games(
                 names = ", ".join(pool.names[p] for p in b.players[row, ks].tolist())
                 parts.append(f"{BREF[team]} {names}")
         inactive_text.append(" ".join(parts))
-    long_days = text(s.day[played], "long")
+    long_days = [text.one(d, "long") for d in s.day[played].tolist()]
     clocks = [bref_clock(int(m))[1] for m in s.tip[played].tolist()]
     ot = b.ot[s.box_row[played]]
     length = 125 + rng.integers(0, 30, len(played)) + 14 * ot
     f.games.add(
         {
-            "game_key": list(keys[played]),
-            "season_end_year": [str(s.season + 1)] * len(played),
+            "game_key": Cat(played, keys),
+            "season_end_year": str(s.season + 1),
             "title": [
                 f"{s.title_prefix[g]}{FULL[s.away[g]]} at {FULL[s.home[g]]} Box Score, {d}"
                 for g, d in zip(played.tolist(), long_days, strict=True)
@@ -191,27 +215,19 @@ def _write_games(
                 f"{TEAMS[h].arena}, {TEAMS[h].city}, {TEAMS[h].state_full}"
                 for h in s.home[played].tolist()
             ],
-            "away_team": list(BREF[s.away[played]]),
-            "home_team": list(BREF[s.home[played]]),
+            "away_team": Cat(s.away[played], BREF),
+            "home_team": Cat(s.home[played], BREF),
             "inactive_text": inactive_text,
             "officials": _officials(rng, len(played)),
             "attendance": thousands(attendance[played]),
-            "time_of_game": [f"{m // 60}:{m % 60:02d}" for m in length.tolist()],
+            "time_of_game": mapped(length, lambda m: f"{m // 60}:{m % 60:02d}"),
         }
     )
 
 
-def _write_player_box(
-    f: BrefFiles,
-    s: Season,
-    pool: PlayerPool,
-    tg: np.ndarray,
-    tg_key: np.ndarray,
-    team: np.ndarray,
-    opp: np.ndarray,
-    is_home: np.ndarray,
-) -> None:
+def _write_player_box(f: BrefFiles, s: Season, pool: PlayerPool, rows: _Rows) -> None:
     b = s.box
+    tg = rows.tg
     status, secs = b.status[tg], b.secs[tg]
     width = status.shape[1]
     group = np.where(
@@ -220,24 +236,22 @@ def _write_player_box(
     idx = np.flatnonzero(group < 9)
     row, k = np.divmod(idx, width)
     idx = idx[np.lexsort((k, -secs.ravel()[idx], group[idx], row))]
-    row, k = np.divmod(idx, width)
+    row = idx // width
     played = status.ravel()[idx] == PLAYED
     player = b.players[tg].ravel()[idx]
     c = counts(b.st[tg].reshape(-1, b.st.shape[2])[idx])
-    names = np.array(pool.names, dtype=object)
-    slugs = np.array(pool.slugs, dtype=object)
-    cols: dict[str, list[str]] = {
-        "game_key": list(tg_key[row]),
-        "team": list(BREF[team[row]]),
-        "opp": list(BREF[opp[row]]),
-        "is_home": list(is_home[row]),
-        "player_id": list(slugs[player]),
-        "player": list(names[player]),
-        "starter": ["1" if g == 0 else "0" for g in group[idx].tolist()],
-        "status": [STATUS_TEXT.get(x, "") for x in status.ravel()[idx].tolist()],
-        "mp": blank_unless(mmss(secs.ravel()[idx]), played),
-        "plus_minus": blank_unless(signed(b.pm[tg].ravel()[idx]), played),
-    }
+    names, slugs = tuple(pool.names), tuple(pool.slugs)
+    cols = rows.take(row)
+    cols.update(
+        {
+            "player_id": Cat(player, slugs),
+            "player": Cat(player, names),
+            "starter": Cat((group[idx] == 0).astype(np.int64), ("0", "1")),
+            "status": Cat(status.ravel()[idx].astype(np.int64), STATUS),
+            "mp": blank_unless(mmss(secs.ravel()[idx]), played),
+            "plus_minus": blank_unless(signed(b.pm[tg].ravel()[idx]), played),
+        }
+    )
     for name, values in c.items():
         cols[name] = blank_unless(ints(values), played)
     for name, made, att in (("fg_pct", "fg", "fga"), ("fg3_pct", "fg3", "fg3a"), ("ft_pct", "ft", "fta")):
@@ -245,28 +259,21 @@ def _write_player_box(
     f.player_box.add(cols)
 
     inactive = np.flatnonzero(status.ravel() == INACTIVE)
-    row = inactive // width
     player = b.players[tg].ravel()[inactive]
+    icols = rows.take(inactive // width)
     f.inactives.add(
         {
-            "game_key": list(tg_key[row]),
-            "team": list(BREF[team[row]]),
-            "player_id": list(slugs[player]),
-            "player": list(names[player]),
+            "game_key": icols["game_key"],
+            "team": icols["team"],
+            "player_id": Cat(player, slugs),
+            "player": Cat(player, names),
         }
     )
 
 
-def _write_team_box(
-    f: BrefFiles,
-    s: Season,
-    tg: np.ndarray,
-    tg_key: np.ndarray,
-    team: np.ndarray,
-    opp: np.ndarray,
-    is_home: np.ndarray,
-) -> None:
+def _write_team_box(f: BrefFiles, s: Season, rows: _Rows) -> None:
     b = s.box
+    tg = rows.tg
     c = counts(b.st[tg].sum(axis=1))
     o = {k: v.reshape(-1, 2)[:, ::-1].ravel() for k, v in c.items()}  # opponent's counts
     ot = np.repeat(b.ot[tg[0::2] // 2], 2)
@@ -281,14 +288,10 @@ def _write_team_box(
     tov_pct = 100.0 * c["tov"] / (fga + 0.44 * c["fta"] + c["tov"])
     orb_pct = 100.0 * c["orb"] / (c["orb"] + o["drb"])
     efg = (c["fg"] + 0.5 * c["fg3"]) / fga
-    n = len(tg)
-    cols: dict[str, list[str]] = {
-        "game_key": list(tg_key),
-        "team": list(BREF[team]),
-        "opp": list(BREF[opp]),
-        "is_home": list(is_home),
+    cols = rows.take(np.arange(len(tg)))
+    cols.update({
         "mp": ints(minutes),
-        "plus_minus": [""] * n,
+        "plus_minus": "",
         "adv_ts_pct": three_decimal(c["pts"] / (2 * (fga + 0.44 * c["fta"]))),
         "adv_efg_pct": three_decimal(efg),
         "adv_fg3a_per_fga_pct": three_decimal(c["fg3a"] / fga),
@@ -300,17 +303,17 @@ def _write_team_box(
         "adv_stl_pct": one_decimal(100.0 * c["stl"] / poss),
         "adv_blk_pct": one_decimal(100.0 * c["blk"] / np.maximum(o["fga"] - o["fg3a"], 1)),
         "adv_tov_pct": one_decimal(tov_pct),
-        "adv_usg_pct": ["100.0"] * n,
+        "adv_usg_pct": "100.0",
         "adv_off_rtg": one_decimal(off_rtg),
         "adv_def_rtg": one_decimal(def_rtg),
-        "adv_bpm": [""] * n,
+        "adv_bpm": "",
         "ff_pace": one_decimal(pace),
         "ff_efg_pct": three_decimal(efg),
         "ff_tov_pct": one_decimal(tov_pct),
         "ff_orb_pct": one_decimal(orb_pct),
         "ff_ft_rate": three_decimal(c["ft"] / fga),
         "ff_off_rtg": one_decimal(off_rtg),
-    }
+    })
     for name, values in c.items():
         cols[name] = ints(values)
     for name, made, att in (("fg_pct", "fg", "fga"), ("fg3_pct", "fg3", "fg3a"), ("ft_pct", "ft", "fta")):

@@ -1,15 +1,17 @@
-"""CSV output of the synthetic league: a column-wise writer and cell formats of the sources.
+"""CSV output of the synthetic league: a vectorised column writer and the sources' cell formats.
 
 Cells are formatted exactly as the real staged files print them: bref percentages `.478`,
 bref plus-minus `+5`, minutes `39:36`, NBA.com percentages `0.333`, team `PLUS_MINUS` `8.0`,
-attendance `18,624`. Formatting goes through lookup tables so that millions of cells stay fast.
-Files are UTF-8 with `\\n` line ends, quoted like Python's csv module (only when needed).
+attendance `18,624`. A column is a `Cat` (integer codes into a vocabulary of cell texts), so
+rows are assembled with numpy byte operations instead of per-cell Python string work. Files are
+UTF-8 with `\\n` line ends, quoted like Python's csv module (only cells that need it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -18,102 +20,143 @@ import numpy as np
 
 from nbaprops.ingest.synthetic_teams import MONTHS, WEEKDAYS
 
-Column = Sequence[str]
+
+@dataclass(frozen=True)
+class Cat:
+    """A column as codes into a vocabulary of cell texts."""
+
+    codes: np.ndarray
+    vocab: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+Cell = Cat | Sequence[str] | str  # a Cat, a list of cell texts, or one text for every row
+CHUNK_ROWS = 100_000
+
+
+def texts(values: Sequence[str]) -> Cat:
+    """A column from a list of cell texts."""
+    vocab = tuple(values)
+    return Cat(np.arange(len(vocab)), vocab)
+
+
+def unique(values: np.ndarray, fmt: str) -> Cat:
+    """Format each distinct value once (`fmt` is a str.format spec, e.g. "{:.1f}")."""
+    uniq, inverse = np.unique(np.asarray(values), return_inverse=True)
+    return Cat(inverse.ravel(), tuple(fmt.format(v) for v in uniq.tolist()))
+
+
+def mapped(values: np.ndarray, fn: Callable[[int], str]) -> Cat:
+    """Apply `fn` once per distinct integer value."""
+    uniq, inverse = np.unique(np.asarray(values), return_inverse=True)
+    return Cat(inverse.ravel(), tuple(fn(v) for v in uniq.tolist()))
+
+
+def relabel(col: Cat, fn: Callable[[str], str]) -> Cat:
+    """Transform every vocabulary entry of a column."""
+    return Cat(col.codes, tuple(fn(v) for v in col.vocab))
+
+
 _INT_LO, _INT_HI = -400, 1200
+INT_VOCAB = (*(str(i) for i in range(_INT_LO, _INT_HI)), "")
+BLANK_INT = len(INT_VOCAB) - 1
 
 
-@lru_cache(maxsize=1)
-def _int_table() -> np.ndarray:
-    return np.array([str(i) for i in range(_INT_LO, _INT_HI)], dtype=object)
-
-
-def ints(values: np.ndarray) -> list[str]:
+def ints(values: np.ndarray) -> Cat:
     """Integers as text."""
     v = np.asarray(values, dtype=np.int64)
-    if v.size and _INT_LO <= v.min() and v.max() < _INT_HI:
-        return list(_int_table()[v - _INT_LO])
-    return [str(x) for x in v.tolist()]
+    if v.size and (v.min() < _INT_LO or v.max() >= _INT_HI):
+        return unique(v, "{}")
+    return Cat(v - _INT_LO, INT_VOCAB)
 
 
-def blank_unless(cells: list[str], keep: np.ndarray) -> list[str]:
+def blank_unless(col: Cat, keep: np.ndarray) -> Cat:
     """Replace cells by "" where `keep` is False."""
-    return [c if k else "" for c, k in zip(cells, keep.tolist(), strict=True)]
+    if col.vocab and col.vocab[-1] == "":
+        return Cat(np.where(keep, col.codes, len(col.vocab) - 1), col.vocab)
+    return Cat(np.where(keep, col.codes, len(col.vocab)), (*col.vocab, ""))
+
+
+_PCT_SIZE = 200
 
 
 @lru_cache(maxsize=2)
-def _pct_table(style: str) -> np.ndarray:
-    size = 200
-    table = np.full((size, size), "", dtype=object)
-    for a in range(1, size):
-        for m in range(a + 1):
-            if style == "bref":
+def _pct_vocab(style: str) -> tuple[str, ...]:
+    out = []
+    for m in range(_PCT_SIZE):
+        for a in range(_PCT_SIZE):
+            if a == 0 or m > a:
+                out.append("")
+            elif style == "bref":
                 text = f"{m / a:.3f}"
-                table[m, a] = text[1:] if text.startswith("0") else text
+                out.append(text[1:] if text.startswith("0") else text)
             else:
-                table[m, a] = repr(round(m / a, 3))
-    return table
+                out.append(repr(round(m / a, 3)))
+    return tuple(out)
 
 
-def pct(made: np.ndarray, att: np.ndarray, style: str) -> list[str]:
+def pct(made: np.ndarray, att: np.ndarray, style: str) -> Cat:
     """Shooting percentage: bref `.478` / `1.000`, NBA.com `0.478` / `1.0`; "" if no attempt."""
     m = np.asarray(made, dtype=np.int64)
     a = np.asarray(att, dtype=np.int64)
-    if a.size and a.max() >= 200:
+    if a.size and a.max() >= _PCT_SIZE:
         raise ValueError("attempts out of table range")
-    return list(_pct_table(style)[m, a])
+    return Cat(m * _PCT_SIZE + a, _pct_vocab(style))
 
 
-def signed(values: np.ndarray) -> list[str]:
+SIGNED_VOCAB = tuple(f"+{i}" if i > 0 else str(i) for i in range(-300, 301))
+
+
+def signed(values: np.ndarray) -> Cat:
     """bref plus-minus: `+5`, `-3`, `0`."""
-    return [f"+{x}" if x > 0 else str(x) for x in np.asarray(values).tolist()]
+    return Cat(np.clip(np.asarray(values, dtype=np.int64), -300, 300) + 300, SIGNED_VOCAB)
 
 
-def mmss(secs: np.ndarray) -> list[str]:
+MMSS_VOCAB = tuple(f"{s // 60}:{s % 60:02d}" for s in range(4 * 3600))
+
+
+def mmss(secs: np.ndarray) -> Cat:
     """Seconds as bref minutes `39:36`."""
-    s = np.asarray(secs, dtype=np.int64)
-    mins = _int_table()[s // 60 - _INT_LO]
-    sec = np.array([f"{i:02d}" for i in range(60)], dtype=object)[s % 60]
-    return list(mins + ":" + sec)
+    return Cat(np.asarray(secs, dtype=np.int64), MMSS_VOCAB)
 
 
-def thousands(values: np.ndarray) -> list[str]:
-    """Attendance `18,624`."""
-    return [f"{x:,}" for x in np.asarray(values).tolist()]
+def one_decimal(values: np.ndarray) -> Cat:
+    """Values printed with one decimal (`99.3`, `8.0`, `-114.0`)."""
+    tenths = np.rint(np.asarray(values, dtype=float) * 10).astype(np.int64)
+    uniq, inverse = np.unique(tenths, return_inverse=True)
+    vocab = tuple(f"{'-' if v < 0 else ''}{abs(v) // 10}.{abs(v) % 10}" for v in uniq.tolist())
+    return Cat(inverse.ravel(), vocab)
 
 
-def one_decimal(values: np.ndarray) -> list[str]:
-    """Published one-decimal values (`99.3`)."""
-    return [f"{x:.1f}" for x in np.asarray(values, dtype=float).tolist()]
-
-
-def three_decimal(values: np.ndarray) -> list[str]:
+def three_decimal(values: np.ndarray) -> Cat:
     """bref three-decimal rates without the leading zero (`.455`)."""
-    out = []
-    for x in np.asarray(values, dtype=float).tolist():
-        text = f"{x:.3f}"
-        out.append(text[1:] if text.startswith("0") else text)
-    return out
+    thousandths = np.rint(np.asarray(values, dtype=float) * 1000).astype(np.int64)
+    uniq, inverse = np.unique(thousandths, return_inverse=True)
+    vocab = []
+    for v in uniq.tolist():
+        text = f"{v // 1000}.{v % 1000:03d}"
+        vocab.append(text[1:] if text.startswith("0.") else text)
+    return Cat(inverse.ravel(), tuple(vocab))
+
+
+def thousands(values: np.ndarray) -> Cat:
+    """Attendance `18,624`."""
+    return unique(values, "{:,}")
 
 
 class DayText:
-    """Cached date strings of ordinal days in every format the sources use."""
+    """Date columns of ordinal days in every format the sources use."""
 
-    def __init__(self) -> None:
-        self._cache: dict[tuple[int, str], str] = {}
-
-    def __call__(self, days: np.ndarray, style: str) -> list[str]:
-        out = []
-        for d in np.asarray(days).tolist():
-            key = (d, style)
-            text = self._cache.get(key)
-            if text is None:
-                text = self._format(dt.date.fromordinal(d), style)
-                self._cache[key] = text
-            out.append(text)
-        return out
+    def __call__(self, days: np.ndarray, style: str) -> Cat:
+        uniq, inverse = np.unique(np.asarray(days), return_inverse=True)
+        vocab = tuple(self.one(d, style) for d in uniq.tolist())
+        return Cat(inverse.ravel(), vocab)
 
     @staticmethod
-    def _format(day: dt.date, style: str) -> str:
+    def one(ordinal: int, style: str) -> str:
+        day = dt.date.fromordinal(ordinal)
         month = MONTHS[day.month - 1]
         if style == "iso":
             return day.isoformat()
@@ -130,11 +173,21 @@ class DayText:
         raise ValueError(style)
 
 
-def _quote(cells: Column) -> list[str]:
-    return [
-        '"' + c.replace('"', '""') + '"' if ("," in c or '"' in c or "\n" in c) else c
-        for c in cells
-    ]
+def _quote(cell: str) -> str:
+    if "," in cell or '"' in cell or "\n" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+@lru_cache(maxsize=64)
+def _matrix(vocab: tuple[str, ...], quote: bool) -> np.ndarray:
+    """Vocabulary as a NUL-padded (len, width) uint8 matrix."""
+    enc = [(_quote(v) if quote else v).encode() for v in vocab]
+    width = max((len(e) for e in enc), default=0)
+    if width == 0:
+        return np.zeros((max(len(enc), 1), 0), dtype=np.uint8)
+    buf = b"".join(e.ljust(width, b"\0") for e in enc)
+    return np.frombuffer(buf, dtype=np.uint8).reshape(len(enc), width)
 
 
 class CsvOut:
@@ -143,21 +196,37 @@ class CsvOut:
     def __init__(self, path: Path, header: Sequence[str], quote: Sequence[str] = ()) -> None:
         self.path = path
         self.header = list(header)
-        self._quote = {self.header.index(name) for name in quote}
+        self._quote = set(quote)
         self.rows = 0
-        self._fh = path.open("w", encoding="utf-8", newline="")
-        self._fh.write(",".join(self.header) + "\n")
+        self._fh = path.open("wb")
+        self._fh.write((",".join(self.header) + "\n").encode())
 
-    def add(self, columns: dict[str, Column]) -> None:
+    def add(self, columns: dict[str, Cell]) -> None:
         """Append rows given as {column name: cells}; every header column must be present."""
-        cols = [columns[name] for name in self.header]
-        n = len(cols[0])
-        if any(len(c) != n for c in cols):
-            raise ValueError(f"{self.path.name}: ragged columns")
+        n = next((len(c) for c in columns.values() if not isinstance(c, str)), None)
+        if n is None:
+            raise ValueError(f"{self.path.name}: no column gives the row count")
         if n == 0:
             return
-        cols = [_quote(c) if i in self._quote else c for i, c in enumerate(cols)]
-        self._fh.write("\n".join(map(",".join, zip(*cols, strict=True))) + "\n")
+        cats: list[tuple[np.ndarray, np.ndarray]] = []
+        for name in self.header:
+            col = columns[name]
+            if isinstance(col, str):
+                col = Cat(np.zeros(n, dtype=np.int64), (col,))
+            elif not isinstance(col, Cat):
+                col = texts(col)
+            if len(col) != n:
+                raise ValueError(f"{self.path.name}: column {name} has {len(col)} rows, not {n}")
+            cats.append((_matrix(col.vocab, name in self._quote), np.asarray(col.codes)))
+        for lo in range(0, n, CHUNK_ROWS):
+            hi = min(lo + CHUNK_ROWS, n)
+            parts: list[np.ndarray] = []
+            for i, (mat, codes) in enumerate(cats):
+                parts.append(mat[codes[lo:hi]])
+                end = ord("\n") if i == len(cats) - 1 else ord(",")
+                parts.append(np.full((hi - lo, 1), end, dtype=np.uint8))
+            flat = np.concatenate(parts, axis=1).ravel()
+            self._fh.write(flat[flat != 0].tobytes())
         self.rows += n
 
     def close(self) -> None:

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from nbaprops.ingest.synthetic_box import PLAYED, counts
-from nbaprops.ingest.synthetic_csv import CsvOut, DayText, ints, pct
+from nbaprops.ingest.synthetic_csv import Cat, Cell, CsvOut, DayText, ints, one_decimal, pct
 from nbaprops.ingest.synthetic_players import PlayerPool
 from nbaprops.ingest.synthetic_season import Season
-from nbaprops.ingest.synthetic_teams import TEAMS, season_label
+from nbaprops.ingest.synthetic_teams import N_TEAMS, TEAMS, season_label
 
 SCHEDULE_IDS_HEADER = [
     "source_file", "SEASON_ID", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID", "GAME_DATE",
@@ -42,10 +42,10 @@ NBA_NAMES = {
     "orb": "OREB", "drb": "DREB", "trb": "REB", "ast": "AST", "stl": "STL", "blk": "BLK",
     "tov": "TOV", "pf": "PF", "pts": "PTS",
 }  # fmt: skip
-TRI = np.array([t.tri for t in TEAMS], dtype=object)
-NAME = np.array([t.nba_name for t in TEAMS], dtype=object)
-TEAM_ID = np.array([str(t.team_id) for t in TEAMS], dtype=object)
-PHASE_FILE = {2: "regular_season", 5: "playin", 4: "playoffs"}
+TRI = tuple(t.tri for t in TEAMS)
+NAME = tuple(t.nba_name for t in TEAMS)
+TEAM_ID = tuple(str(t.team_id) for t in TEAMS)
+PHASE_FILE = ("", "", "regular_season", "", "playoffs", "playin")  # by SEASON_ID phase digit
 
 
 @dataclass
@@ -72,7 +72,7 @@ def write_season(
     f: NbacomFiles, s: Season, pool: PlayerPool, text: DayText, rng: np.random.Generator
 ) -> None:
     """Append one season's completed games to the NBA.com files."""
-    order = np.lexsort((s.game_id, s.day))
+    order = np.lexsort((np.asarray(s.game_id), s.day))
     played = order[s.box_row[order] >= 0]
     b = s.box
     br = s.box_row[played]
@@ -80,87 +80,71 @@ def write_season(
     game = np.repeat(played, 2)
     team = np.stack([s.away[played], s.home[played]], axis=1).ravel()
     opp = np.stack([s.home[played], s.away[played]], axis=1).ravel()
-    home_row = np.tile([False, True], len(played))
-    matchup = [
-        f"{TRI[t]} vs. {TRI[o]}" if h else f"{TRI[t]} @ {TRI[o]}"
-        for t, o, h in zip(team.tolist(), opp.tolist(), home_row.tolist(), strict=True)
-    ]
+    is_home = np.tile([0, 1], len(played))
+    matchups = tuple(
+        f"{TRI[t]} {sep} {TRI[o]}" for t in range(N_TEAMS) for o in range(N_TEAMS) for sep in ("@", "vs.")
+    )
+    matchup = Cat((team * N_TEAMS + opp) * 2 + is_home, matchups)
     c = counts(b.st[tg].sum(axis=1))
     opp_pts = c["pts"].reshape(-1, 2)[:, ::-1].ravel()
-    wl = np.where(c["pts"] > opp_pts, "W", "L")
+    win = (c["pts"] > opp_pts).astype(np.int64)
     phase = s.phase[game]
     label = season_label(s.season)
-    season_id = [f"{p}{s.season}" for p in phase.tolist()]
-    game_ids = [s.game_id[g] for g in game.tolist()]
+    season_id = Cat(phase, tuple(f"{p}{s.season}" for p in range(6)))
+    game_id = Cat(game, tuple(s.game_id))
     dates = text(s.day[game], "iso")
+    common: dict[str, Cat] = {
+        "SEASON_ID": season_id,
+        "TEAM_ID": Cat(team, TEAM_ID),
+        "TEAM_ABBREVIATION": Cat(team, TRI),
+        "TEAM_NAME": Cat(team, NAME),
+        "GAME_ID": game_id,
+        "GAME_DATE": dates,
+        "MATCHUP": matchup,
+        "WL": Cat(win, ("L", "W")),
+    }
     f.schedule_ids.add(
-        {
-            "source_file": [f"{label}_{PHASE_FILE[p]}.csv" for p in phase.tolist()],
-            "SEASON_ID": season_id,
-            "TEAM_ABBREVIATION": list(TRI[team]),
-            "TEAM_NAME": list(NAME[team]),
-            "GAME_ID": game_ids,
-            "GAME_DATE": dates,
-            "MATCHUP": matchup,
-            "WL": list(wl),
-        }
+        {"source_file": Cat(phase, tuple(f"{label}_{x}.csv" for x in PHASE_FILE)), **common}
     )
     minutes = 240 + 25 * b.ot[tg // 2]
     wobble = rng.random(len(tg))
-    minutes = minutes + (wobble < 0.02).astype(int) - ((wobble > 0.98) & (minutes > 240)).astype(int)
-    margin = c["pts"] - opp_pts
-    cols: dict[str, list[str]] = {
-        "source_file": [f"nba_games_{s.season}_{(s.season + 1) % 100:02d}.csv"] * len(tg),
-        "SEASON_ID": season_id,
-        "TEAM_ID": list(TEAM_ID[team]),
-        "TEAM_ABBREVIATION": list(TRI[team]),
-        "TEAM_NAME": list(NAME[team]),
-        "GAME_ID": game_ids,
-        "GAME_DATE": dates,
-        "MATCHUP": matchup,
-        "WL": list(wl),
+    minutes = minutes + (wobble < 0.02) - ((wobble > 0.98) & (minutes > 240))
+    cols: dict[str, Cell] = {
+        "source_file": f"nba_games_{s.season}_{(s.season + 1) % 100:02d}.csv",
+        **common,
         "MIN": ints(minutes),
-        "PLUS_MINUS": [f"{float(m):.1f}" for m in margin.tolist()],
-        "SEASON": [label] * len(tg),
+        "PLUS_MINUS": one_decimal(c["pts"] - opp_pts),
+        "SEASON": label,
     }
     _stat_columns(cols, c)
     f.team_logs.add(cols)
 
-    # Player logs: regular season, appeared players, in (game, team, box order) order.
-    regular = phase == 2
-    rows = np.flatnonzero(regular)
+    # Player logs: regular season, appeared players, in (game, team, minutes) order.
+    rows = np.flatnonzero(phase == 2)
     status = b.status[tg[rows]]
     width = status.shape[1]
     idx = np.flatnonzero((status == PLAYED).ravel())
     r, k = np.divmod(idx, width)
-    secs = b.secs[tg[rows]].ravel()[idx]
-    idx = idx[np.lexsort((k, -secs, r))]
-    r = idx // width
-    src = rows[r]  # index into the team-game arrays above
+    secs = b.secs[tg[rows]].ravel()
+    idx = idx[np.lexsort((k, -secs[idx], r))]
+    src = rows[idx // width]  # index into the team-game arrays above
     player = b.players[tg[rows]].ravel()[idx]
     pc = counts(b.st[tg[rows]].reshape(-1, b.st.shape[2])[idx])
-    names = np.array(pool.names, dtype=object)
-    ids = np.array([str(i) for i in pool.ids], dtype=object)
-    pcols: dict[str, list[str]] = {
-        "SEASON_ID": [season_id[i] for i in src.tolist()],
-        "PLAYER_ID": list(ids[player]),
-        "PLAYER_NAME": list(names[player]),
-        "TEAM_ID": list(TEAM_ID[team[src]]),
-        "TEAM_ABBREVIATION": list(TRI[team[src]]),
-        "TEAM_NAME": list(NAME[team[src]]),
-        "GAME_ID": [game_ids[i] for i in src.tolist()],
-        "GAME_DATE": [dates[i] for i in src.tolist()],
-        "MATCHUP": [matchup[i] for i in src.tolist()],
-        "WL": list(wl[src]),
-        "MIN": ints((b.secs[tg[rows]].ravel()[idx] + 30) // 60),
-        "PLUS_MINUS": ints(b.pm[tg[rows]].ravel()[idx]),
-        "SEASON_LABEL": [label] * len(idx),
-    }
+    pcols: dict[str, Cell] = {key: Cat(col.codes[src], col.vocab) for key, col in common.items()}
+    pcols.update(
+        {
+            "PLAYER_ID": Cat(player, tuple(str(i) for i in pool.ids)),
+            "PLAYER_NAME": Cat(player, tuple(pool.names)),
+            "MIN": ints((secs[idx] + 30) // 60),
+            "PLUS_MINUS": ints(b.pm[tg[rows]].ravel()[idx]),
+            "SEASON_LABEL": label,
+        }
+    )
     _stat_columns(pcols, pc)
     f.player_logs.add(pcols)
 
 
-def _stat_columns(cols: dict[str, list[str]], c: dict[str, np.ndarray]) -> None:
+def _stat_columns(cols: dict[str, Cell], c: dict[str, np.ndarray]) -> None:
     for name, values in c.items():
         cols[NBA_NAMES[name]] = ints(values)
     for name, made, att in (("FG_PCT", "fg", "fga"), ("FG3_PCT", "fg3", "fg3a"), ("FT_PCT", "ft", "fta")):

@@ -14,10 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from nbaprops.ingest.synthetic_box import IS_THREE, PLAYED, ZA, ZM, ZONES
-from nbaprops.ingest.synthetic_csv import CsvOut, DayText, ints
+from nbaprops.ingest.synthetic_csv import Cat, CsvOut, DayText, ints
 from nbaprops.ingest.synthetic_players import PlayerPool
 from nbaprops.ingest.synthetic_season import Season
 from nbaprops.ingest.synthetic_teams import TEAMS, season_label
+
+TRI = tuple(t.tri for t in TEAMS)
 
 SHOTS_HEADER = (
     "SEASON_1,SEASON_2,TEAM_ID,TEAM_NAME,PLAYER_ID,PLAYER_NAME,GAME_DATE,GAME_ID,HOME_TEAM,"
@@ -34,8 +36,12 @@ ACTIONS = (
     ("Jump Shot", "Pullup Jump shot", "Step Back Jump shot", "Running Pull-Up Jump Shot"),
 )  # fmt: skip
 ACTION_SET = (0, 1, 2, 3, 3, 3, 3)  # zone -> ACTIONS index
-SIDE5 = (("Left Side", "L"), ("Left Side Center", "LC"), ("Center", "C"),
-         ("Right Side Center", "RC"), ("Right Side", "R"))  # fmt: skip
+ACTION_VOCAB = tuple(sorted({a for group in ACTIONS for a in group}))
+SIDES = (("Left Side", "L"), ("Left Side Center", "LC"), ("Center", "C"),
+         ("Right Side Center", "RC"), ("Right Side", "R"), ("Back Court", "BC"))  # fmt: skip
+RANGES = ("Less Than 8 ft.", "8-16 ft.", "16-24 ft.", "24+ ft.", "Back Court Shot")
+LOC_X = tuple(str(v // 10) if v % 10 == 0 else f"{v / 10:.1f}" for v in range(-300, 301))
+LOC_Y = tuple(f"{(v * 10 + 525) // 100}.{(v * 10 + 525) % 100:02d}" for v in range(-52, 1000))
 
 
 def open_shots(out_dir: Path) -> CsvOut:
@@ -72,27 +78,18 @@ def _geometry(rng: np.random.Generator, zone: np.ndarray) -> tuple[np.ndarray, n
     return x, y
 
 
-def _zone_labels(zone: np.ndarray, dist: np.ndarray, angle: np.ndarray) -> list[tuple[str, str, str]]:
-    out = []
-    for z, d, a in zip(zone.tolist(), dist.tolist(), angle.tolist(), strict=True):
-        if z == 0 or (z == 1 and d < 8):
-            out.append(("Center", "C", "Less Than 8 ft."))
-        elif z == 6:
-            out.append(("Back Court", "BC", "Back Court Shot"))
-        elif z == 3:
-            out.append(("Left Side", "L", "24+ ft."))
-        elif z == 4:
-            out.append(("Right Side", "R", "24+ ft."))
-        elif z == 5:
-            name, abb = SIDE5[1 if a < 72 else 2 if a <= 108 else 3]
-            out.append((name, abb, "24+ ft."))
-        elif z == 1 or d < 16:
-            name, abb = SIDE5[0 if a < 60 else 2 if a <= 120 else 4]
-            out.append((name, abb, "8-16 ft."))
-        else:
-            name, abb = SIDE5[min(int(a // 36), 4)]
-            out.append((name, abb, "16-24 ft."))
-    return out
+def _zone_labels(zone: np.ndarray, dist: np.ndarray, angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(`SIDES` index, `RANGES` index) of each shot."""
+    three_sector = np.where(angle < 72, 1, np.where(angle <= 108, 2, 3))
+    side3 = np.where(angle < 60, 0, np.where(angle <= 120, 2, 4))
+    side5 = np.minimum(angle // 36, 4).astype(np.int64)
+    close = (zone == 0) | ((zone == 1) & (dist < 8))
+    short = (zone == 1) | ((zone == 2) & (dist < 16))
+    side = np.select(
+        [close, zone == 6, zone == 3, zone == 4, zone == 5, short], [2, 5, 0, 4, three_sector, side3], side5
+    )
+    rng_ = np.select([close, zone == 6, zone >= 3, short], [0, 4, 3, 1], 2)
+    return side, rng_
 
 
 def write_season(
@@ -126,45 +123,41 @@ def write_season(
         a[order] for a in (cell, zone, made, row, game, team, player, quarter, left)
     )
     x, y = _geometry(rng, zone)
-    xt = np.rint(x * 10).astype(np.int64)
-    yt = np.rint((y - 5.25) * 10).astype(np.int64)
-    yt = np.maximum(yt, -52)
-    dist = np.floor(np.hypot(xt / 10, yt / 10)).astype(np.int64)
+    xt = np.clip(np.rint(x * 10).astype(np.int64), -300, 300)
+    yt = np.clip(np.rint((y - 5.25) * 10).astype(np.int64), -52, 999)
+    dist = np.hypot(xt / 10, yt / 10)
     angle = np.degrees(np.arctan2(np.abs(yt), xt))
-    labels = _zone_labels(zone, np.hypot(xt / 10, yt / 10), angle)
-    action_pick = rng.random(len(zone))
-    actions = [
-        ACTIONS[ACTION_SET[z]][int(p * len(ACTIONS[ACTION_SET[z]]))]
-        for z, p in zip(zone.tolist(), action_pick.tolist(), strict=True)
-    ]
-    n = len(zone)
-    names = np.array(pool.names, dtype=object)
-    ids = np.array([str(i) for i in pool.ids], dtype=object)
-    tri = np.array([t.tri for t in TEAMS], dtype=object)
-    yv = yt * 10 + 525
+    side, zrange = _zone_labels(zone, dist, angle)
+    pick = rng.random(len(zone))
+    action = np.zeros(len(zone), dtype=np.int64)
+    for z in range(7):
+        m = zone == z
+        group = np.array([ACTION_VOCAB.index(a) for a in ACTIONS[ACTION_SET[z]]])
+        action[m] = group[(pick[m] * len(group)).astype(np.int64)]
+    made_i = made.astype(np.int64)
     out.add(
         {
-            "SEASON_1": [str(s.season + 1)] * n,
-            "SEASON_2": [season_label(s.season)] * n,
-            "TEAM_ID": [str(TEAMS[t].team_id) for t in team.tolist()],
-            "TEAM_NAME": [TEAMS[t].nba_name for t in team.tolist()],
-            "PLAYER_ID": list(ids[player]),
-            "PLAYER_NAME": list(names[player]),
+            "SEASON_1": str(s.season + 1),
+            "SEASON_2": season_label(s.season),
+            "TEAM_ID": Cat(team, tuple(str(t.team_id) for t in TEAMS)),
+            "TEAM_NAME": Cat(team, tuple(t.nba_name for t in TEAMS)),
+            "PLAYER_ID": Cat(player, tuple(str(i) for i in pool.ids)),
+            "PLAYER_NAME": Cat(player, tuple(pool.names)),
             "GAME_DATE": text(s.day[game], "mdy"),
-            "GAME_ID": [str(int(s.game_id[g])) for g in game.tolist()],
-            "HOME_TEAM": list(tri[s.home[game]]),
-            "AWAY_TEAM": list(tri[s.away[game]]),
-            "EVENT_TYPE": ["Made Shot" if m else "Missed Shot" for m in made.tolist()],
-            "SHOT_MADE": ["TRUE" if m else "FALSE" for m in made.tolist()],
-            "ACTION_TYPE": actions,
-            "SHOT_TYPE": ["3PT Field Goal" if IS_THREE[z] else "2PT Field Goal" for z in zone.tolist()],
-            "BASIC_ZONE": [ZONES[z] for z in zone.tolist()],
-            "ZONE_NAME": [lab[0] for lab in labels],
-            "ZONE_ABB": [lab[1] for lab in labels],
-            "ZONE_RANGE": [lab[2] for lab in labels],
-            "LOC_X": [str(v // 10) if v % 10 == 0 else f"{v / 10:.1f}" for v in xt.tolist()],
-            "LOC_Y": [f"{v // 100}.{v % 100:02d}" for v in yv.tolist()],
-            "SHOT_DISTANCE": ints(dist),
+            "GAME_ID": Cat(game, tuple(str(int(g)) for g in s.game_id)),
+            "HOME_TEAM": Cat(s.home[game], TRI),
+            "AWAY_TEAM": Cat(s.away[game], TRI),
+            "EVENT_TYPE": Cat(made_i, ("Missed Shot", "Made Shot")),
+            "SHOT_MADE": Cat(made_i, ("FALSE", "TRUE")),
+            "ACTION_TYPE": Cat(action, ACTION_VOCAB),
+            "SHOT_TYPE": Cat(IS_THREE[zone].astype(np.int64), ("2PT Field Goal", "3PT Field Goal")),
+            "BASIC_ZONE": Cat(zone, ZONES),
+            "ZONE_NAME": Cat(side, tuple(name for name, _ in SIDES)),
+            "ZONE_ABB": Cat(side, tuple(abb for _, abb in SIDES)),
+            "ZONE_RANGE": Cat(zrange, RANGES),
+            "LOC_X": Cat(xt + 300, LOC_X),
+            "LOC_Y": Cat(yt + 52, LOC_Y),
+            "SHOT_DISTANCE": ints(np.floor(dist).astype(np.int64)),
             "QUARTER": ints(quarter),
             "MINS_LEFT": ints(left // 60),
             "SECS_LEFT": ints(left % 60),

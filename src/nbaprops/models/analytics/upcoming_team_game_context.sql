@@ -135,9 +135,15 @@ sequenced as (
         date_diff('day', cast($start_date as date), g.game_date) as day_number,
         row_number() over season_order as game_number_in_season,
         lag(g.game_date) over season_order as previous_game_date,
-        coalesce(lag(g.arena_key) over season_order, h.arena_key) as origin_arena_key
+        coalesce(lag(g.arena_key) over season_order, h.arena_key) as origin_arena_key,
+        cast(coalesce(sum(case when o.game_id is not null then 1 else 0 end) over (
+            partition by g.team_abbr, g.season_year
+            order by g.game_date asc nulls first, g.game_id asc nulls first
+            rows between unbounded preceding and 1 preceding
+        ), 0) as integer) as earlier_togs_games
     from team_games g
     left join home_arenas h on h.team_abbr = g.team_abbr and h.season_year = g.season_year
+    left join team_offense o on o.game_id = g.game_id and o.team_abbr = g.team_abbr
     window season_order as (
         partition by g.team_abbr, g.season_year
         order by g.game_date asc nulls first, g.game_id asc nulls first
@@ -195,40 +201,65 @@ output_games as (
     where game_date between cast($start_date as date) and cast($end_date as date)
 ),
 
--- the team's earlier TOGS games of the season, numbered back from the most recent (1)
-earlier_results as (
+-- the team's TOGS games of each season in order; run_length = wins (or losses) in a row ending at
+-- that game. Read only by games dated after it (togs_seq = the number of earlier TOGS games).
+team_offense_sequenced as (
+    select
+        o.*,
+        row_number() over (
+            partition by o.team_abbr, o.season_year
+            order by o.game_date asc nulls first, o.game_id asc nulls first
+        ) as togs_seq
+    from team_offense o
+),
+
+team_offense_runs as (
+    select
+        r.*,
+        row_number() over (
+            partition by r.team_abbr, r.season_year, r.win_flag, r.togs_seq - r.result_seq
+            order by r.togs_seq asc nulls first
+        ) as run_length
+    from (
+        select
+            s.*,
+            row_number() over (
+                partition by s.team_abbr, s.season_year, s.win_flag
+                order by s.togs_seq asc nulls first
+            ) as result_seq
+        from team_offense_sequenced s
+    ) r
+),
+
+-- entering game d: the streak and margin of the team's most recent TOGS game of the season
+form as (
     select
         g.game_id,
         g.team_abbr,
-        o.win_flag,
-        o.point_margin,
-        o.pace,
-        o.offensive_rating,
-        o.defensive_rating,
-        count(*) over (partition by g.game_id, g.team_abbr) + 1 - row_number() over (
-            partition by g.game_id, g.team_abbr
-            order by o.game_date asc nulls first, o.game_id asc nulls first
-        ) as games_back
+        case when r.win_flag then r.run_length else 0 end as win_streak_entering,
+        case when r.win_flag then 0 else r.run_length end as loss_streak_entering,
+        r.point_margin as last_game_margin
     from output_games g
-    join team_offense o
-      on o.team_abbr = g.team_abbr
-     and o.season_year = g.season_year
-     and o.game_date < g.game_date
+    join team_offense_runs r
+      on r.team_abbr = g.team_abbr
+     and r.season_year = g.season_year
+     and r.togs_seq = g.earlier_togs_games
 ),
 
-form as (
+-- the team's last 10 TOGS games of the season before d
+last_10 as (
     select
-        game_id,
-        team_abbr,
-        count(*) as earlier_games,
-        coalesce(min(case when not win_flag then games_back end) - 1, count(*)) as win_streak_entering,
-        coalesce(min(case when win_flag then games_back end) - 1, count(*)) as loss_streak_entering,
-        max(case when games_back = 1 then point_margin end) as last_game_margin,
-        avg(case when games_back <= 10 then pace end) as pace_avg_last_10,
-        avg(case when games_back <= 10 then offensive_rating end) as offensive_rating_avg_last_10,
-        avg(case when games_back <= 10 then defensive_rating end) as defensive_rating_avg_last_10
-    from earlier_results
-    group by game_id, team_abbr
+        g.game_id,
+        g.team_abbr,
+        avg(s.pace) as pace_avg_last_10,
+        avg(s.offensive_rating) as offensive_rating_avg_last_10,
+        avg(s.defensive_rating) as defensive_rating_avg_last_10
+    from output_games g
+    join team_offense_sequenced s
+      on s.team_abbr = g.team_abbr
+     and s.season_year = g.season_year
+     and s.togs_seq between g.earlier_togs_games - 9 and g.earlier_togs_games
+    group by g.game_id, g.team_abbr
 ),
 
 -- SBR (§3.6): candidate dates, kept when exactly one has a (home, away) game in the season
@@ -336,22 +367,23 @@ final as (
         (l.game_total - case when g.home_game then l.home_spread else -l.home_spread end) / 2
             as implied_team_total,
         case when l.game_id is not null then 'sbr' end as game_line_source,
+        -- a first game of the season enters on no streak; later games without TOGS history: NULL
         cast(case
-            when f.earlier_games is not null then f.win_streak_entering
+            when f.game_id is not null then f.win_streak_entering
             when g.days_rest is null then 0
         end as integer) as win_streak_entering,
         cast(case
-            when f.earlier_games is not null then f.loss_streak_entering
+            when f.game_id is not null then f.loss_streak_entering
             when g.days_rest is null then 0
         end as integer) as loss_streak_entering,
-        f.last_game_margin,
-        f.pace_avg_last_10 as team_pace_avg_last_10,
-        f.offensive_rating_avg_last_10 as team_offensive_rating_avg_last_10,
-        f.defensive_rating_avg_last_10 as team_defensive_rating_avg_last_10,
-        fo.pace_avg_last_10 as opponent_pace_avg_last_10,
-        fo.offensive_rating_avg_last_10 as opponent_offensive_rating_avg_last_10,
-        fo.defensive_rating_avg_last_10 as opponent_defensive_rating_avg_last_10,
-        f.pace_avg_last_10 - fo.pace_avg_last_10 as pace_differential,
+        cast(f.last_game_margin as integer) as last_game_margin,
+        t10.pace_avg_last_10 as team_pace_avg_last_10,
+        t10.offensive_rating_avg_last_10 as team_offensive_rating_avg_last_10,
+        t10.defensive_rating_avg_last_10 as team_defensive_rating_avg_last_10,
+        o10.pace_avg_last_10 as opponent_pace_avg_last_10,
+        o10.offensive_rating_avg_last_10 as opponent_offensive_rating_avg_last_10,
+        o10.defensive_rating_avg_last_10 as opponent_defensive_rating_avg_last_10,
+        t10.pace_avg_last_10 - o10.pace_avg_last_10 as pace_differential,
         cast(case
             when b.game_key is not null then coalesce(so.stars, 0)
         end as integer) as star_players_out
@@ -360,7 +392,8 @@ final as (
       on opp.game_id = g.game_id and opp.team_abbr = g.opponent_team_abbr
     left join game_lines l on l.game_id = g.game_id
     left join form f on f.game_id = g.game_id and f.team_abbr = g.team_abbr
-    left join form fo on fo.game_id = g.game_id and fo.team_abbr = g.opponent_team_abbr
+    left join last_10 t10 on t10.game_id = g.game_id and t10.team_abbr = g.team_abbr
+    left join last_10 o10 on o10.game_id = g.game_id and o10.team_abbr = g.opponent_team_abbr
     left join bref_covered_games b on b.game_key = g.bref_game_key
     left join stars_out so on so.game_id = g.game_id and so.team_abbr = g.team_abbr
 )
