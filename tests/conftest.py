@@ -15,3 +15,19 @@ def real_data_dir() -> Path:
     if not (REAL_DATA / "README.md").exists():
         pytest.skip(f"real data not found at {REAL_DATA} (set NBAPROPS_DATA)")
     return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def real_ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse file with every real staged file ingested (built once per test session).
+
+    Tests that change it must work on a copy (`shutil.copy`)."""
+    from nbaprops.ingest import conform
+    from nbaprops.ingest.run import ingest_directory
+    from nbaprops.warehouse import Warehouse
+
+    data = real_data_dir()
+    db = tmp_path_factory.mktemp("real") / "ingested.duckdb"
+    with Warehouse(db) as wh:
+        ingest_directory(wh, data, "test-ingest", conform.STEPS)
+    return db

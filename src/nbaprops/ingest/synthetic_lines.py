@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from nbaprops.ingest.synthetic_box import expected_minutes, lineups
-from nbaprops.ingest.synthetic_csv import CsvOut, DayText, ints
+from nbaprops.ingest.synthetic_csv import Cat, CsvOut, DayText, ints, mapped, one_decimal, relabel
 from nbaprops.ingest.synthetic_players import PlayerPool, book_spelling
 from nbaprops.ingest.synthetic_schedule import win_probability
 from nbaprops.ingest.synthetic_season import Season
@@ -90,7 +90,7 @@ def write_sbr_season(out: CsvOut, s: Season, text: DayText, rng: np.random.Gener
         last[h] = last[a] = d
     label = season_label(s.season)
     if s.season <= 2022:
-        dates = [f"{label}-{c[4:]}" for c in text(s.day[games], "compact")]
+        dates = relabel(text(s.day[games], "compact"), lambda c: f"{label}-{c[4:]}")
     else:
         dates = text(s.day[games], "iso")
 
@@ -99,12 +99,12 @@ def write_sbr_season(out: CsvOut, s: Season, text: DayText, rng: np.random.Gener
 
     out.add(
         {
-            "source_table": [f"odds_{label}"] * len(games),
+            "source_table": f"odds_{label}",
             "Date": dates,
             "Home": [_sbr_name(t, s.season) for t in home.tolist()],
             "Away": [_sbr_name(t, s.season) for t in away.tolist()],
-            "OU": [f"{v:.1f}" for v in total.tolist()],
-            "Spread": [f"{v + 0.0:.1f}" for v in spread.tolist()],
+            "OU": one_decimal(total),
+            "Spread": one_decimal(spread + 0.0),
             "ML_Home": ints(ml_home),
             "ML_Away": ints(ml_away),
             "Points": ints(hp + ap),
@@ -149,12 +149,14 @@ def write_props(out: CsvOut, s: Season, pool: PlayerPool, seed: int, rng: np.ran
     moved = rng.random(len(player)) < 0.3
     current = np.where(moved, opening + 0.6 * (expected - opening) + rng.normal(0.0, 0.4, len(player)), opening)
     drop_suffix = rng.random(len(pick)) < 0.3
-    names = [book_spelling(pool.names[p], d) for p, d in zip(player[pick].tolist(), drop_suffix.tolist(), strict=True)]
-    event = {g: hashlib.md5(f"{seed}:{s.game_id[g]}".encode()).hexdigest() for g in games.tolist()}
-    labels = {
-        g: f"{TEAMS[s.away[g]].full_name} @ {TEAMS[s.home[g]].full_name}" for g in games.tolist()
-    }
-    times = {g: _utc(int(s.day[g]), int(s.tip[g])) for g in games.tolist()}
+    name_code = player[pick] * 2 + drop_suffix
+    book_names = tuple(book_spelling(n, d) for n in pool.names for d in (False, True))
+    n_all = len(s.game_id)
+    event = tuple(hashlib.md5(f"{seed}:{gid}".encode()).hexdigest() for gid in s.game_id)
+    labels = tuple(
+        f"{TEAMS[a].full_name} @ {TEAMS[h].full_name}" for h, a in zip(s.home.tolist(), s.away.tolist(), strict=True)
+    )
+    times = tuple(_utc(int(s.day[g]), int(s.tip[g])) for g in range(n_all))
     parts: list[tuple[np.ndarray, ...]] = []
     offsets = np.array([-3, -2, -1, 1, 2, 3])
     for pull, center in enumerate((opening, current)):
@@ -183,17 +185,17 @@ def write_props(out: CsvOut, s: Season, pool: PlayerPool, seed: int, rng: np.ran
     g = game[pick][r]
     out.add(
         {
-            "source_file": [
-                f"raw_{times[x][1]}_{PULLS[p]}.csv" for x, p in zip(g.tolist(), pull_of.tolist(), strict=True)
-            ],
-            "event_id": [event[x] for x in g.tolist()],
-            "player": [names[i] for i in r.tolist()],
-            "market": ["player_points"] * len(r),
-            "line": [f"{v:.1f}" for v in line.tolist()],
-            "bookmaker": [BOOKS[b] for b in book[r].tolist()],
-            "game": [labels[x] for x in g.tolist()],
-            "game_time": [times[x][0] for x in g.tolist()],
-            "over_odds": [f"{v:.1f}" for v in over.astype(float).tolist()],
-            "under_odds": [f"{v:.1f}" for v in under.astype(float).tolist()],
+            "source_file": mapped(
+                g * 2 + pull_of, lambda v: f"raw_{times[v // 2][1]}_{PULLS[v % 2]}.csv"
+            ),
+            "event_id": Cat(g, event),
+            "player": Cat(name_code[r], book_names),
+            "market": "player_points",
+            "line": one_decimal(line),
+            "bookmaker": Cat(book[r], BOOKS),
+            "game": Cat(g, labels),
+            "game_time": Cat(g, tuple(t[0] for t in times)),
+            "over_odds": one_decimal(over),
+            "under_odds": one_decimal(under),
         }
     )

@@ -474,19 +474,71 @@ player_lines as (
 ),
 
 -- Assembly ----------------------------------------------------------------------------------------
-joined as (
+-- Per (game, team): the schedule view, the game's player source, the TOGS row and shot coverage.
+team_context as (
     select
         tg.game_id,
+        tg.team_abbr,
         tg.game_date,
         tg.season_year,
         tg.season_phase,
+        tg.opponent_team_abbr,
+        tg.home_game,
+        coalesce(
+            case when tg.team_points > tg.opp_points then true
+                 when tg.team_points < tg.opp_points then false end,
+            t.win_flag
+        ) as win_flag,
+        g.primary_source,
+        t.team_minutes,
+        t.fg_attempts as team_fg_attempts,
+        t.ft_attempts as team_ft_attempts,
+        t.turnovers as team_turnovers,
+        t.team_box_source,
+        sg.game_id is not null as has_shot_zones
+    from team_games as tg
+    inner join game_source as g
+        on g.game_id = tg.game_id
+    left join team_offense as t
+        on t.game_id = tg.game_id and t.team_abbr = tg.team_abbr
+    left join shot_games as sg
+        on sg.game_id = tg.game_id
+),
+
+-- Per (game, player): shot zones and prop lines.
+player_extras as (
+    select
+        coalesce(z.game_id, pl.game_id) as game_id,
+        coalesce(z.player_id, pl.player_id) as player_id,
+        z.paint_attempts as z_paint_attempts,
+        z.paint_makes as z_paint_makes,
+        z.mid_range_attempts as z_mid_range_attempts,
+        z.mid_range_makes as z_mid_range_makes,
+        z.three_attempts as z_three_attempts,
+        pl.points_line,
+        pl.opening_points_line,
+        pl.points_line_book,
+        pl.points_line_book_count,
+        pl.threes_line,
+        pl.threes_line_book
+    from player_zones as z
+    full outer join player_lines as pl
+        on pl.game_id = z.game_id and pl.player_id = z.player_id
+),
+
+joined as (
+    select
+        tc.game_id,
+        tc.game_date,
+        tc.season_year,
+        tc.season_phase,
         pr.player_id,
         reg.player_lookup,
         coalesce(reg.player_name, pr.source_name) as player_name,
         coalesce(pr.bref_player_slug, reg.bref_player_slug) as bref_player_slug,
-        tg.team_abbr,
-        tg.opponent_team_abbr,
-        tg.home_game,
+        tc.team_abbr,
+        tc.opponent_team_abbr,
+        tc.home_game,
         pr.player_status,
         pr.player_status = 'played' as played_flag,
         pr.starter_flag,
@@ -509,43 +561,35 @@ joined as (
         pr.plus_minus,
         case
             when pr.player_status = 'played' and pr.minutes_played > 0 then
-                100.0 * (pr.fg_attempts + 0.44 * pr.ft_attempts + pr.turnovers) * (t.team_minutes / 5.0)
-                / nullif(pr.minutes_played * (t.fg_attempts + 0.44 * t.ft_attempts + t.turnovers), 0)
+                100.0 * (pr.fg_attempts + 0.44 * pr.ft_attempts + pr.turnovers) * (tc.team_minutes / 5.0)
+                / nullif(
+                    pr.minutes_played
+                    * (tc.team_fg_attempts + 0.44 * tc.team_ft_attempts + tc.team_turnovers),
+                    0
+                )
         end as usage_rate_raw,
-        coalesce(
-            case when tg.team_points > tg.opp_points then true
-                 when tg.team_points < tg.opp_points then false end,
-            t.win_flag
-        ) as win_flag,
-        g.primary_source,
-        t.team_box_source,
-        sg.game_id is not null as has_shot_zones,
-        z.paint_attempts as z_paint_attempts,
-        z.paint_makes as z_paint_makes,
-        z.mid_range_attempts as z_mid_range_attempts,
-        z.mid_range_makes as z_mid_range_makes,
-        z.three_attempts as z_three_attempts,
-        pl.points_line,
-        pl.opening_points_line,
-        pl.points_line_book,
-        pl.points_line_book_count,
-        pl.threes_line,
-        pl.threes_line_book
+        tc.win_flag,
+        tc.primary_source,
+        tc.team_box_source,
+        tc.has_shot_zones,
+        x.z_paint_attempts,
+        x.z_paint_makes,
+        x.z_mid_range_attempts,
+        x.z_mid_range_makes,
+        x.z_three_attempts,
+        x.points_line,
+        x.opening_points_line,
+        x.points_line_book,
+        x.points_line_book_count,
+        x.threes_line,
+        x.threes_line_book
     from player_rows as pr
-    inner join team_games as tg
-        on tg.game_id = pr.game_id and tg.team_abbr = pr.team_abbr
-    inner join game_source as g
-        on g.game_id = pr.game_id
+    inner join team_context as tc
+        on tc.game_id = pr.game_id and tc.team_abbr = pr.team_abbr
     left join registry as reg
         on reg.player_id = pr.player_id
-    left join team_offense as t
-        on t.game_id = pr.game_id and t.team_abbr = pr.team_abbr
-    left join shot_games as sg
-        on sg.game_id = pr.game_id
-    left join player_zones as z
-        on z.game_id = pr.game_id and z.player_id = pr.player_id
-    left join player_lines as pl
-        on pl.game_id = pr.game_id and pl.player_id = pr.player_id
+    left join player_extras as x
+        on x.game_id = pr.game_id and x.player_id = pr.player_id
 ),
 
 final as (
