@@ -9,6 +9,8 @@ mix, and re-running the same command finishes the job.
 from __future__ import annotations
 
 import bisect
+import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +29,23 @@ ENTITY_MIN_SHARE = 0.90
 #: History window, in days before a Phase 4 / feature date, whose missing Phase 3 dates make the
 #: partition historically incomplete (about the last 10-15 games of a team).
 HIST_REACH_DAYS = 30
+
+
+_CRASH_COUNTS: dict[str, int] = {}
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the kill-and-resume tests: `NBAPROPS_CRASH_AT=<point>:<n>` sends this
+    process SIGKILL the n-th time it reaches `<point>` (`staged`, `mid_publish`, `published`)."""
+    spec = os.environ.get("NBAPROPS_CRASH_AT")
+    if not spec:
+        return
+    point, _, nth = spec.partition(":")
+    if point != name:
+        return
+    _CRASH_COUNTS[name] = _CRASH_COUNTS.get(name, 0) + 1
+    if _CRASH_COUNTS[name] == int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -173,6 +192,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
         f"now() as processed_at from ({table.sql}) m where m.{d} in (select d from _planned)",
         {"start_date": dates[0], "end_date": dates[-1]},
     )
+    crash_point("staged")
     dups = duplicate_dates(wh, table, "_stage")
     entities = entity_counts(wh, table, "_stage", dates)
     extra = extra_check_failures(wh, table, "_stage")
@@ -246,6 +266,7 @@ def publish(
             f"insert into {table.name} by name select * from _stage "
             f"where {d} not in (select d from _withheld)"
         )
+        crash_point("mid_publish")
         wh.execute(
             """
             insert into meta.partitions
@@ -268,6 +289,7 @@ def publish(
             "from _check_rows",
             [run_id, table.name, [k for k, v in blocking.items() if v] + ["grain_unique", "entity_coverage", "no_rows"]],
         )
+    crash_point("published")
     for name in ("_ledger_rows", "_check_rows", "_withheld"):
         wh.unregister(name)
 

@@ -253,7 +253,10 @@ def load_file(wh: Warehouse, path: Path, fmt: FileFormat, run_id: str) -> FileRe
     select = typed_select(fmt, text.header)
     with wh.transaction():
         wh.execute(f"create or replace temp table _typed as {select}")
-        wh.execute("delete from meta.quarantine where staged_file = ?", [path.name])
+        wh.execute(
+            "delete from meta.quarantine where staged_file = ? and target_table = ?",
+            [path.name, fmt.table],
+        )
         if text.malformed:
             malformed = pa.table({
                 "staged_line": [line for line, _ in text.malformed],
@@ -287,7 +290,10 @@ def load_file(wh: Warehouse, path: Path, fmt: FileFormat, run_id: str) -> FileRe
         wh.execute(f"insert into {fmt.table} by name select * from _good")
         loaded = int(wh.scalar("select count(*) from _good"))
         quarantined = int(
-            wh.scalar("select count(*) from meta.quarantine where staged_file = ?", [path.name])
+            wh.scalar(
+                "select count(*) from meta.quarantine where staged_file = ? and target_table = ?",
+                [path.name, fmt.table],
+            )
         )
         read = text.rows_read
         wh.execute(
