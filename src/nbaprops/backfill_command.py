@@ -128,7 +128,7 @@ def status_rows(wh: Warehouse) -> list[dict[str, Any]]:
                 s["missing"] += 1
             elif status == "failed":
                 s["failed"] += 1
-            elif why.startswith("stale"):
+            elif why.startswith("stale") and "upstream rebuild" not in why:
                 s["stale"] += 1
             else:
                 s["complete"] += 1

@@ -158,17 +158,19 @@ def weights_table() -> pa.Table:
 
 
 def install(wh: Warehouse) -> None:
-    """(Re)create `meta.feature_contract` and `meta.feature_source_weights` from the contract."""
-    with wh.transaction():
-        for table, data in (
-            ("meta.feature_contract", contract_table()),
-            ("meta.feature_source_weights", weights_table()),
-        ):
-            wh.register("_contract_rows", data)
-            try:
-                wh.execute(f"create or replace table {table} as select * from _contract_rows")
-            finally:
-                wh.unregister("_contract_rows")
+    """(Re)create `meta.feature_contract` and `meta.feature_source_weights` from the contract.
+
+    Each table is replaced in one statement; no transaction is opened here, so a caller may run
+    this inside its own."""
+    for table, data in (
+        ("meta.feature_contract", contract_table()),
+        ("meta.feature_source_weights", weights_table()),
+    ):
+        wh.register("_contract_rows", data)
+        try:
+            wh.execute(f"create or replace table {table} as select * from _contract_rows")
+        finally:
+            wh.unregister("_contract_rows")
 
 
 def _cell(text: str) -> str:

@@ -111,7 +111,8 @@ def _load(yml: Path) -> Table:
 def all_tables() -> tuple[Table, ...]:
     """Every registered table, in dependency order (inputs before the tables that read them)."""
     tables = {t.name: t for t in (_load(p) for p in sorted(models_dir().glob("*/*.yml")))}
-    return tuple(tables[name] for level in dag_levels(tables) for name in level)
+    ordered = [tables[name] for level in dag_levels(tables) for name in level]
+    return tuple(sorted(ordered, key=lambda t: PHASES.index(t.phase)))  # stable: keeps DAG order
 
 
 def dag_levels(tables: dict[str, Table]) -> list[list[str]]:

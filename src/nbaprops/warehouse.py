@@ -34,15 +34,15 @@ class Warehouse:
             raise UsageError(f"database {self.path} is in use by another process ({first})") from None
         except duckdb.Error as exc:
             raise UsageError(f"cannot open database {self.path}: {str(exc).splitlines()[0]}") from None
-        self.con.execute("set preserve_insertion_order = true")
+        self.execute("set preserve_insertion_order = true")
         if not read_only:
             for schema in SCHEMAS:
-                self.con.execute(f"create schema if not exists {schema}")
+                self.execute(f"create schema if not exists {schema}")
 
     # -- plain statements -------------------------------------------------------------------
     def execute(self, sql: str, params: Params = None) -> None:
-        """Run one statement (parameters bind as `$name` or `?`)."""
-        self.con.execute(sql, params)
+        """Run one statement (parameters bind as `$name` or `?`); its result is consumed."""
+        self.con.execute(sql, params).fetchall()
 
     def rows(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         """Run a query and return its rows as tuples."""
@@ -56,8 +56,8 @@ class Warehouse:
 
     def scalar(self, sql: str, params: Params = None) -> Any:
         """Run a query and return the first column of its first row (None when empty)."""
-        row = self.con.execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        rows = self.con.execute(sql, params).fetchall()
+        return rows[0][0] if rows else None
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """Run a query and return an Arrow table."""
@@ -104,41 +104,20 @@ class Warehouse:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside commits together or not at all."""
-        self.con.execute("begin transaction")
+        self.execute("begin transaction")
         try:
             yield
         except BaseException:
-            self.con.execute("rollback")
+            self.execute("rollback")
             raise
-        self.con.execute("commit")
+        self.execute("commit")
 
-    def replace_partitions(
-        self, table: str, date_column: str, dates: Sequence[date], staged: str
-    ) -> int:
-        """Replace every row of `table` on `dates` with the rows of relation `staged`.
-
-        Must run inside `transaction()`. The target is created from the staged relation's columns the
-        first time. Returns the number of rows inserted.
-        """
-        if not self.table_exists(table):
-            self.con.execute(f"create table {table} as select * from {staged} limit 0")
-        if dates:
-            self.con.execute(
-                f"delete from {table} where {date_column} in (select unnest(?::date[]))",
-                [list(dates)],
-            )
-        columns = ", ".join(f'"{c}"' for c in self.columns(table))
-        self.con.execute(f"insert into {table} ({columns}) select {columns} from {staged}")
-        return int(self.scalar(f"select count(*) from {staged}"))
-
-    def replace_where(self, table: str, where_sql: str, params: Params, staged: str) -> int:
-        """Replace the rows of `table` matching `where_sql` with `staged` (inside a transaction)."""
-        if not self.table_exists(table):
-            self.con.execute(f"create table {table} as select * from {staged} limit 0")
-        self.con.execute(f"delete from {table} where {where_sql}", params)
-        columns = ", ".join(f'"{c}"' for c in self.columns(table))
-        self.con.execute(f"insert into {table} ({columns}) select {columns} from {staged}")
-        return int(self.scalar(f"select count(*) from {staged}"))
+    def cursor(self) -> Warehouse:
+        """Another connection to the same database (own temp tables and transactions), for a thread."""
+        clone = object.__new__(Warehouse)
+        clone.path = self.path
+        clone.con = self.con.cursor()
+        return clone
 
     def close(self) -> None:
         self.con.close()

@@ -188,15 +188,17 @@ def _write_games(
     tg: np.ndarray,
 ) -> None:
     b = s.box
+    listed: dict[int, list[str]] = {}
+    cells = np.flatnonzero((b.status[tg] == INACTIVE).ravel())
+    width = b.status.shape[1]
+    for pos, player in zip((cells // width).tolist(), b.players[tg].ravel()[cells].tolist(), strict=True):
+        listed.setdefault(pos, []).append(pool.names[player])
+    side = np.stack([b.away, b.home], axis=1).ravel()[tg]  # team of each row
     inactive_text = []
     for g in range(len(played)):
-        parts = []
-        for row in (tg[2 * g], tg[2 * g + 1]):
-            ks = np.flatnonzero(b.status[row] == INACTIVE)
-            if ks.size:
-                team = b.away[row // 2] if row % 2 == 0 else b.home[row // 2]
-                names = ", ".join(pool.names[p] for p in b.players[row, ks].tolist())
-                parts.append(f"{BREF[team]} {names}")
+        parts = [
+            f"{BREF[side[pos]]} {', '.join(listed[pos])}" for pos in (2 * g, 2 * g + 1) if pos in listed
+        ]
         inactive_text.append(" ".join(parts))
     long_days = [text.one(d, "long") for d in s.day[played].tolist()]
     clocks = [bref_clock(int(m))[1] for m in s.tip[played].tolist()]

@@ -179,7 +179,7 @@ def _quote(cell: str) -> str:
     return cell
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=None)
 def _matrix(vocab: tuple[str, ...], quote: bool) -> np.ndarray:
     """Vocabulary as a NUL-padded (len, width) uint8 matrix."""
     enc = [(_quote(v) if quote else v).encode() for v in vocab]
@@ -218,14 +218,19 @@ class CsvOut:
             if len(col) != n:
                 raise ValueError(f"{self.path.name}: column {name} has {len(col)} rows, not {n}")
             cats.append((_matrix(col.vocab, name in self._quote), np.asarray(col.codes)))
+        widths = [mat.shape[1] + 1 for mat, _ in cats]
+        total = sum(widths)
         for lo in range(0, n, CHUNK_ROWS):
             hi = min(lo + CHUNK_ROWS, n)
-            parts: list[np.ndarray] = []
+            block = np.empty((hi - lo, total), dtype=np.uint8)
+            pos = 0
             for i, (mat, codes) in enumerate(cats):
-                parts.append(mat[codes[lo:hi]])
-                end = ord("\n") if i == len(cats) - 1 else ord(",")
-                parts.append(np.full((hi - lo, 1), end, dtype=np.uint8))
-            flat = np.concatenate(parts, axis=1).ravel()
+                w = widths[i] - 1
+                if w:
+                    block[:, pos : pos + w] = np.take(mat, codes[lo:hi], axis=0)
+                block[:, pos + w] = ord("\n") if i == len(cats) - 1 else ord(",")
+                pos += w + 1
+            flat = block.ravel()
             self._fh.write(flat[flat != 0].tobytes())
         self.rows += n
 

@@ -34,7 +34,7 @@ PROPS_HEADER = (
 ).split(",")
 BOOKS = ("draftkings", "fanduel", "betmgm", "williamhill_us", "fanatics", "betrivers",
          "bovada", "betonlineag")  # fmt: skip
-BOOK_P = np.array([0.97, 0.95, 0.75, 0.55, 0.45, 0.4, 0.3, 0.25])
+BOOK_P = np.array([0.95, 0.9, 0.5, 0.35, 0.3, 0.25, 0.2, 0.15])  # share of players quoted
 PULLS = ("150000", "220000")
 VIG = 0.024
 
@@ -162,7 +162,7 @@ def write_props(out: CsvOut, s: Season, pool: PlayerPool, seed: int, rng: np.ran
     for pull, center in enumerate((opening, current)):
         c = center[pick] + rng.normal(0.0, 0.25, len(pick))
         main = np.floor(c) + 0.5
-        n_alt = rng.integers(1, 4, len(pick))
+        n_alt = rng.choice([1, 2, 3], len(pick), p=[0.5, 0.3, 0.2])
         alt_rank = rng.random((len(pick), 6)).argsort(axis=1)
         rows = [np.arange(len(pick))]
         lines = [main]

@@ -1,4 +1,9 @@
-"""Check results as values, and the one-line format every gate and `validate` prints (SPEC §7.3)."""
+"""Check results as values, and the one-line format every gate and `validate` prints (SPEC §7.3).
+
+A `CheckResult` is one check of one table over a range: the measured value against its threshold, the
+failing dates (or, for checks that are not about dates, the failing items such as staged files), the
+command that fixes it and a short note. `Report` is a phase's (or readiness's) list of results.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+#: How many failing dates (or items) a line shows before "(+n more)"; `--verbose` shows them all.
+SHOWN = 10
+
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One check of one table over a range: measured value against threshold, failing dates, fix."""
+    """One check of one table over a range: measured value against threshold, failing dates, fix.
+
+    `direction` says which side of the threshold passes: "min" (value ≥ threshold, e.g. coverage) or
+    "max" (value ≤ threshold, e.g. a quarantine share or a duplicate count). `unit` is "%" (a share,
+    printed as a percentage) or "count". `warn` marks a passing check that sits in a warning band.
+    """
 
     table: str
     check: str
@@ -20,24 +33,35 @@ class CheckResult:
     fix: str = ""
     unit: str = "%"
     note: str = ""
+    items: tuple[str, ...] = field(default=())
+    items_label: str = "items"
+    direction: str = "min"
+    warn: bool = False
+
+    def _fmt(self, v: float | None) -> str:
+        if v is None:
+            return "n/a"
+        if self.unit == "%":
+            return f"{v * 100:.1f}%" if abs(v) >= 0.001 or v == 0 else f"{v * 100:.3f}%"
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
     def figure(self) -> str:
-        if self.value is None:
-            return "n/a"
-        return f"{self.value * 100:.1f}%" if self.unit == "%" else f"{self.value:g}"
+        return self._fmt(self.value)
 
     def limit(self) -> str:
-        if self.threshold is None:
-            return "n/a"
-        return f"{self.threshold * 100:.1f}%" if self.unit == "%" else f"{self.threshold:g}"
+        text = self._fmt(self.threshold)
+        return f"<={text}" if self.direction == "max" and self.threshold is not None else text
 
     def lines(self, verbose: bool = False) -> list[str]:
         head = "PASS" if self.passed else "FAIL"
         text = f"{head} {self.table} {self.check} value={self.figure()} threshold={self.limit()}"
-        if self.dates and not self.passed:
-            shown = self.dates if verbose else self.dates[:10]
-            more = "" if verbose or len(self.dates) <= 10 else f" (+{len(self.dates) - 10} more)"
-            text += " dates=" + ",".join(d.isoformat() for d in shown) + more
+        show_dates = self.dates and (not self.passed or verbose)
+        if show_dates:
+            text += " dates=" + _shown([d.isoformat() for d in self.dates], verbose)
+        if self.items and (not self.passed or verbose):
+            text += f" {self.items_label}=" + _shown(list(self.items), verbose)
+        if self.warn:
+            text += " WARN"
         if self.note:
             text += f" ({self.note})"
         out = [text]
@@ -45,11 +69,61 @@ class CheckResult:
             out.append(f"     fix: {self.fix}")
         return out
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, verbose: bool = False) -> dict[str, Any]:
+        keep = None if verbose else SHOWN
         return {
-            "table": self.table, "check": self.check, "passed": self.passed, "value": self.value,
-            "threshold": self.threshold, "dates": [d.isoformat() for d in self.dates[:10]],
-            "date_count": len(self.dates), "fix": self.fix, "note": self.note,
+            "table": self.table, "check": self.check, "passed": self.passed, "warn": self.warn,
+            "value": self.value, "threshold": self.threshold, "direction": self.direction,
+            "unit": self.unit, "dates": [d.isoformat() for d in self.dates[:keep]],
+            "date_count": len(self.dates), "items": list(self.items[:keep]),
+            "item_count": len(self.items), "fix": self.fix, "note": self.note,
+        }
+
+
+def _shown(values: list[str], verbose: bool) -> str:
+    if verbose or len(values) <= SHOWN:
+        return ",".join(values)
+    return ",".join(values[:SHOWN]) + f" (+{len(values) - SHOWN} more)"
+
+
+@dataclass
+class Report:
+    """The results of one `validate` phase or of `readiness`, with the range and notes."""
+
+    scope: str
+    start: date | None
+    end: date | None
+    results: list[CheckResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        return [r for r in self.results if not r.passed]
+
+    @property
+    def ready(self) -> bool:
+        return not self.failures
+
+    def result_line(self) -> str:
+        n = len(self.failures)
+        return "RESULT READY" if not n else f"RESULT NOT_READY ({n} checks failed)"
+
+    def lines(self, verbose: bool = False) -> list[str]:
+        out = [f"NOTE {n}" for n in self.notes]
+        for r in self.results:
+            out.extend(r.lines(verbose))
+        out.append(self.result_line())
+        return out
+
+    def as_json(self, verbose: bool = False) -> dict[str, Any]:
+        return {
+            "scope": self.scope,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "ready": self.ready, "checks_failed": len(self.failures),
+            "checks": [r.as_json(verbose) for r in self.results],
+            "notes": self.notes, "context": self.context,
         }
 
 

@@ -78,34 +78,42 @@ inactive_list as (
     where game_date between cast($start_date as date) and cast($end_date as date)
 ),
 
--- played games before the output range's last date, numbered per player-season
+-- played games, numbered per player-season. Columns named *_through include the game itself: they
+-- describe the player after that game and are read only by rows dated after it.
+-- next_played_date: the player's next played game. A row at date d reads the game g with
+-- g.game_date < d <= next_played_date (or no next game): the player's most recent played game
+-- before d. That test only asks whether a game lies between g and d, so it needs nothing dated d
+-- or later.
 played as (
     select
         g.*,
         date_diff('day', cast($start_date as date), g.game_date) as day_number,
+        date_diff('day', lag(g.game_date) over player_season, g.game_date) as days_rest,
         row_number() over player_season as season_game_seq,
-        date_diff('day', lag(g.game_date) over player_season, g.game_date) as days_rest
+        lead(g.game_date) over (
+            partition by g.player_id order by g.game_date asc nulls first, g.game_id asc nulls first
+        ) as next_played_date,
+        sum(g.points) over season_through as season_points_through,
+        count(g.points) over season_through as season_points_games_through,
+        sum(g.minutes_played) over season_through as season_minutes_through,
+        count(g.minutes_played) over season_through as season_minutes_games_through,
+        avg(g.minutes_played) over (
+            partition by g.player_id, g.season_year
+            order by g.game_date asc nulls first, g.game_id asc nulls first
+            rows between 9 preceding and current row
+        ) as minutes_avg_last_10_through
     from player_games g
     where g.played_flag
-    window player_season as (
-        partition by g.player_id, g.season_year
-        order by g.game_date asc nulls first, g.game_id asc nulls first
-    )
-),
-
--- mean minutes of the 10 played games of the season ending at this one; read only by rows dated
--- after it (season_game_seq = games_played_season)
-played_last_10 as (
-    select
-        player_id,
-        season_year,
-        season_game_seq,
-        avg(minutes_played) over (
-            partition by player_id, season_year
-            order by season_game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as minutes_avg_last_10
-    from played
+    window
+        player_season as (
+            partition by g.player_id, g.season_year
+            order by g.game_date asc nulls first, g.game_id asc nulls first
+        ),
+        season_through as (
+            partition by g.player_id, g.season_year
+            order by g.game_date asc nulls first, g.game_id asc nulls first
+            rows between unbounded preceding and current row
+        )
 ),
 
 -- ---- expected roster from the team's recent games ----
@@ -155,12 +163,11 @@ known_before as (
     where is_context
 ),
 
--- the team's last 10 known games: this season's, else the previous season's last 10
+-- the team's last 10 known games before d: this season's, else the previous season's last 10
 roster_window as (
     select
         c.game_id,
         c.game_date,
-        c.season_year,
         c.team_abbr,
         case when k.earlier_known_games > 0 then c.season_year else c.season_year - 1 end
             as reference_season,
@@ -172,14 +179,19 @@ roster_window as (
       on p.team_abbr = c.team_abbr and p.season_year = c.season_year - 1
 ),
 
-recent_game_candidates as (
-    select distinct w.game_id, w.game_date, w.season_year, w.team_abbr, p.player_id
+-- players who played in one of those games and have not played elsewhere since: the game they
+-- played in is their most recent played game before d
+roster_from_recent_games as (
+    select w.game_id, w.team_abbr, p.player_id, p.game_id as latest_game_id
     from roster_window w
     join team_known_games k
       on k.team_abbr = w.team_abbr
      and k.season_year = w.reference_season
      and k.team_game_seq between w.last_seq - 9 and w.last_seq
-    join played p on p.game_id = k.game_id and p.team_abbr = k.team_abbr
+    join played p
+      on p.game_id = k.game_id
+     and p.team_abbr = k.team_abbr
+     and (p.next_played_date is null or p.next_played_date >= w.game_date)
 ),
 
 -- ---- pre-tip prop lines (§3.5) ----
@@ -298,128 +310,83 @@ prop_lines as (
     group by game_id, player_id
 ),
 
-prop_candidates as (
-    select distinct l.game_id, c.game_date, c.season_year, l.player_id
+-- players with a pre-tip line, on the team of their most recent played game before d
+roster_from_prop_lines as (
+    select l.game_id, p.team_abbr, l.player_id, p.game_id as latest_game_id
     from prop_lines l
-    join team_context c on c.game_id = l.game_id and c.home_game
-),
-
--- ---- player state entering d: one query row per (player, date) on a timeline of played games ----
-player_dates as (
-    select distinct player_id, game_date, season_year
-    from (
-        select player_id, game_date, season_year from recent_game_candidates
-        union all
-        select player_id, game_date, season_year from prop_candidates
-    ) d
-),
-
-timeline as (
-    select
-        player_id, game_date, season_year, true as is_query,
-        date_diff('day', cast($start_date as date), game_date) as day_number,
-        cast(null as varchar) as team_abbr,
-        cast(null as double) as minutes_played,
-        cast(null as double) as points,
-        cast(null as double) as usage_rate,
-        cast(null as integer) as days_rest
-    from player_dates
-    union all
-    select
-        player_id, game_date, season_year, false as is_query, day_number, team_abbr,
-        cast(minutes_played as double), cast(points as double), cast(usage_rate as double),
-        cast(days_rest as integer)
-    from played
-),
-
-player_state as (
-    select
-        player_id,
-        game_date,
-        last_value(team_abbr ignore nulls) over (
-            partition by player_id order by day_number asc nulls first
-            range between unbounded preceding and 1 preceding
-        ) as last_played_team,
-        max(case when is_query then null else game_date end) over player_season
-            as previous_played_date,
-        cast(coalesce(sum(case when is_query then 0 else 1 end) over player_season, 0) as integer)
-            as games_played_season,
-        avg(points) over player_season as points_avg_season,
-        avg(minutes_played) over player_season as minutes_avg_season,
-        cast(coalesce(sum(case when is_query then 0 else 1 end) over (
-            partition by player_id order by day_number asc nulls first
-            range between 7 preceding and 1 preceding
-        ), 0) as integer) as games_in_last_7_days,
-        cast(coalesce(sum(case when is_query then 0 else 1 end) over (
-            partition by player_id order by day_number asc nulls first
-            range between 14 preceding and 1 preceding
-        ), 0) as integer) as games_in_last_14_days,
-        coalesce(sum(minutes_played) over (
-            partition by player_id order by day_number asc nulls first
-            range between 7 preceding and 1 preceding
-        ), 0) as minutes_in_last_7_days,
-        coalesce(sum(minutes_played) over (
-            partition by player_id order by day_number asc nulls first
-            range between 14 preceding and 1 preceding
-        ), 0) as minutes_in_last_14_days,
-        avg(usage_rate) over (
-            partition by player_id order by day_number asc nulls first
-            range between 7 preceding and 1 preceding
-        ) as usage_rate_avg_last_7_days,
-        cast(coalesce(sum(case when days_rest = 1 then 1 else 0 end) over (
-            partition by player_id order by day_number asc nulls first
-            range between 14 preceding and 1 preceding
-        ), 0) as integer) as back_to_backs_last_14_days,
-        is_query
-    from timeline
-    window player_season as (
-        partition by player_id, season_year order by day_number asc nulls first
-        range between unbounded preceding and 1 preceding
-    )
-),
-
-entering as (
-    select
-        s.*,
-        date_diff('day', s.previous_played_date, s.game_date) as days_rest,
-        l.minutes_avg_last_10,
-        coalesce(
-            s.games_played_season >= 10
-            and (s.points_avg_season >= 18
-                 or (s.minutes_avg_season >= 28 and s.points_avg_season >= 12)),
-            false
-        ) as is_star
-    from player_state s
-    join player_dates d on d.player_id = s.player_id and d.game_date = s.game_date
-    left join played_last_10 l
-      on l.player_id = s.player_id
-     and l.season_year = d.season_year
-     and l.season_game_seq = s.games_played_season
-    where s.is_query
+    join team_context h on h.game_id = l.game_id and h.home_game
+    join played p
+      on p.player_id = l.player_id
+     and p.game_date < h.game_date
+     and (p.next_played_date is null or p.next_played_date >= h.game_date)
+    where p.team_abbr in (h.team_abbr, h.opponent_team_abbr)
 ),
 
 expected_roster as (
-    select c.game_id, c.team_abbr, c.player_id
-    from recent_game_candidates c
-    join entering e on e.player_id = c.player_id and e.game_date = c.game_date
-    where e.last_played_team = c.team_abbr
-    union
-    select p.game_id, e.last_played_team as team_abbr, p.player_id
-    from prop_candidates p
-    join entering e on e.player_id = p.player_id and e.game_date = p.game_date
-    join team_context c on c.game_id = p.game_id and c.team_abbr = e.last_played_team
+    select distinct game_id, team_abbr, player_id, latest_game_id
+    from (
+        select game_id, team_abbr, player_id, latest_game_id from roster_from_recent_games
+        union all
+        select game_id, team_abbr, player_id, latest_game_id from roster_from_prop_lines
+    ) r
+),
+
+-- the player entering d, from his most recent played game (season values only if it is this season)
+entering as (
+    select
+        r.game_id,
+        r.team_abbr,
+        r.player_id,
+        c.game_date,
+        c.season_year,
+        case when p.season_year = c.season_year
+             then date_diff('day', p.game_date, c.game_date) end as days_rest,
+        case when p.season_year = c.season_year then p.season_game_seq else 0 end
+            as games_played_season,
+        case when p.season_year = c.season_year then p.minutes_avg_last_10_through end
+            as minutes_avg_last_10,
+        case when p.season_year = c.season_year
+             then p.season_points_through / nullif(p.season_points_games_through, 0) end
+            as points_avg_season,
+        case when p.season_year = c.season_year
+             then p.season_minutes_through / nullif(p.season_minutes_games_through, 0) end
+            as minutes_avg_season,
+        date_diff('day', cast($start_date as date), c.game_date) as day_number
+    from expected_roster r
+    join team_context c on c.game_id = r.game_id and c.team_abbr = r.team_abbr
+    join played p on p.player_id = r.player_id and p.game_id = r.latest_game_id
+),
+
+-- the player's played games in [d-14, d-1] (at most one a day)
+recent_days as (
+    select
+        e.game_id,
+        e.player_id,
+        count(case when o.days_back <= 7 then 1 end) as games_in_last_7_days,
+        count(*) as games_in_last_14_days,
+        sum(case when o.days_back <= 7 then p.minutes_played end) as minutes_in_last_7_days,
+        sum(p.minutes_played) as minutes_in_last_14_days,
+        avg(case when o.days_back <= 7 then p.usage_rate end) as usage_rate_avg_last_7_days,
+        count(case when p.days_rest = 1 then 1 end) as back_to_backs_last_14_days
+    from entering e
+    cross join (
+        values (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14)
+    ) as o(days_back)
+    join played p
+      on p.player_id = e.player_id
+     and p.day_number = e.day_number - o.days_back
+    group by e.game_id, e.player_id
 ),
 
 -- ---- over/under streaks against this game's points line ----
 lined_history as (
-    select r.game_id, r.player_id, h.game_date, h.points, l.points_line
-    from expected_roster r
-    join prop_lines l on l.game_id = r.game_id and l.player_id = r.player_id
-    join team_context c on c.game_id = r.game_id and c.team_abbr = r.team_abbr
+    select e.game_id, e.player_id, h.game_date, h.points, l.points_line
+    from entering e
+    join prop_lines l on l.game_id = e.game_id and l.player_id = e.player_id
     join played h
-      on h.player_id = r.player_id
-     and h.season_year = c.season_year
-     and h.game_date < c.game_date
+      on h.player_id = e.player_id
+     and h.season_year = e.season_year
+     and h.game_date < e.game_date
     where l.points_line is not null
       and h.points is not null
       and h.points <> l.points_line
@@ -467,20 +434,19 @@ final as (
         c.home_game,
         c.tip_time_et,
         c.game_number_in_season,
-        r.player_id,
+        e.player_id,
         reg.player_lookup,
         cast(e.days_rest as integer) as days_rest,
         coalesce(e.days_rest = 1, false) as back_to_back,
         c.opponent_days_rest,
-        e.games_in_last_7_days,
-        e.games_in_last_14_days,
-        e.minutes_in_last_7_days,
-        e.minutes_in_last_14_days,
-        case when e.games_in_last_7_days > 0
-             then e.minutes_in_last_7_days / e.games_in_last_7_days end
+        cast(coalesce(d.games_in_last_7_days, 0) as integer) as games_in_last_7_days,
+        cast(coalesce(d.games_in_last_14_days, 0) as integer) as games_in_last_14_days,
+        cast(coalesce(d.minutes_in_last_7_days, 0) as double) as minutes_in_last_7_days,
+        cast(coalesce(d.minutes_in_last_14_days, 0) as double) as minutes_in_last_14_days,
+        cast(d.minutes_in_last_7_days as double) / nullif(d.games_in_last_7_days, 0)
             as avg_minutes_per_game_last_7_days,
-        e.back_to_backs_last_14_days,
-        e.usage_rate_avg_last_7_days,
+        cast(coalesce(d.back_to_backs_last_14_days, 0) as integer) as back_to_backs_last_14_days,
+        d.usage_rate_avg_last_7_days,
         c.travel_miles,
         c.travel_miles_last_14_days,
         c.time_zones_crossed,
@@ -505,14 +471,16 @@ final as (
             as prop_over_streak,
         cast(case when l.points_line is not null then coalesce(s.under_streak, 0) end as integer)
             as prop_under_streak,
-        cast(case
-            when c.star_players_out is not null
-                then c.star_players_out
-                     - case when i.player_id is not null and e.is_star then 1 else 0 end
-        end as integer) as star_teammates_out,
+        -- the team's stars out (UTGC) without the player himself
+        cast(c.star_players_out - case
+            when i.player_id is not null
+             and e.games_played_season >= 10
+             and (e.points_avg_season >= 18
+                  or (e.minutes_avg_season >= 28 and e.points_avg_season >= 12))
+            then 1 else 0 end as integer) as star_teammates_out,
         case when c.star_players_out is not null then i.player_id is not null end
             as is_listed_inactive,
-        e.games_played_season,
+        cast(e.games_played_season as integer) as games_played_season,
         e.minutes_avg_last_10,
         coalesce(
             not (c.star_players_out is not null and i.player_id is not null)
@@ -520,14 +488,14 @@ final as (
                  or e.minutes_avg_last_10 >= 15),
             false
         ) as is_prediction_eligible
-    from expected_roster r
-    join team_context c on c.game_id = r.game_id and c.team_abbr = r.team_abbr
-    join entering e on e.player_id = r.player_id and e.game_date = c.game_date
-    left join registry reg on reg.player_id = r.player_id
-    left join prop_lines l on l.game_id = r.game_id and l.player_id = r.player_id
-    left join prop_streaks s on s.game_id = r.game_id and s.player_id = r.player_id
+    from entering e
+    join team_context c on c.game_id = e.game_id and c.team_abbr = e.team_abbr
+    left join recent_days d on d.game_id = e.game_id and d.player_id = e.player_id
+    left join registry reg on reg.player_id = e.player_id
+    left join prop_lines l on l.game_id = e.game_id and l.player_id = e.player_id
+    left join prop_streaks s on s.game_id = e.game_id and s.player_id = e.player_id
     left join listed_inactive i
-      on i.game_date = c.game_date and i.team_abbr = c.team_abbr and i.player_id = r.player_id
+      on i.game_date = c.game_date and i.team_abbr = c.team_abbr and i.player_id = e.player_id
 )
 
 select * from final
