@@ -24,7 +24,10 @@ from nbaprops.warehouse import Warehouse
 def cli(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "nbaprops.cli", *args, "--db", str(db)],
-        capture_output=True, text=True, check=False, env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -40,7 +43,10 @@ def checksums(db: Path) -> dict[str, tuple[int, int]]:
         out = {}
         for t in registry.all_tables():
             if wh.table_exists(t.name):
-                out[t.name] = (wh.count(t.name), int(wh.scalar(f"select coalesce({hash_expr(wh, t.name)}, 0) from {t.name}")))
+                out[t.name] = (
+                    wh.count(t.name),
+                    int(wh.scalar(f"select coalesce({hash_expr(wh, t.name)}, 0) from {t.name}")),
+                )
         return out
 
 
@@ -105,7 +111,9 @@ def test_kill_9_at_five_points_then_resume_equals_clean_build(
     with Warehouse(crashed) as wh:
         for t in registry.all_tables():
             grain = ", ".join(t.grain)
-            dups = wh.scalar(f"select count(*) from (select {grain} from {t.name} group by all having count(*) > 1)")
+            dups = wh.scalar(
+                f"select count(*) from (select {grain} from {t.name} group by all having count(*) > 1)"
+            )
             assert dups == 0, t.name
 
 
@@ -117,14 +125,18 @@ def clean_failed(db: Path) -> int:
 def test_changed_box_score_rebuilds_only_what_it_reaches(league: dict[str, object], tmp_path: Path) -> None:
     db = copy_of(league, tmp_path)
     backfill(db, *window_args(league))
-    lo, hi = league["window"]  # type: ignore[misc]
+    lo, _hi = league["window"]  # type: ignore[misc]
     changed_day = lo + timedelta(days=5)
     with Warehouse(db) as wh:
         slug, game_key = wh.rows(
             "select bref_player_slug, game_key from raw.bref_player_box where game_date = ? and pts > 10 "
-            "order by game_key, bref_player_slug limit 1", [changed_day])[0]
-        change = ("update raw.bref_player_box set pts = pts + 2, fg = fg + 1, fga = fga + 1 "
-                  "where game_key = ? and bref_player_slug = ?")
+            "order by game_key, bref_player_slug limit 1",
+            [changed_day],
+        )[0]
+        change = (
+            "update raw.bref_player_box set pts = pts + 2, fg = fg + 1, fga = fga + 1 "
+            "where game_key = ? and bref_player_slug = ?"
+        )
         wh.execute(change, [game_key, slug])
     plan = backfill(db, *window_args(league), "--dry-run")
     details = plan["details"]
@@ -149,9 +161,14 @@ def test_phase4_gate_refuses_when_a_season_drops_below_95_percent(
     db = copy_of(league, tmp_path)
     lo, hi = league["window"]  # type: ignore[misc]
     with Warehouse(db) as wh:
-        days = [r[0] for r in wh.rows(
-            "select distinct game_date from raw.schedule_games where game_status = 'final' "
-            "and game_date between ? and ? order by 1", [lo, hi])]
+        days = [
+            r[0]
+            for r in wh.rows(
+                "select distinct game_date from raw.schedule_games where game_status = 'final' "
+                "and game_date between ? and ? order by 1",
+                [lo, hi],
+            )
+        ]
         gone = days[2:5]
         for table in ("raw.bref_player_box", "raw.nbacom_player_game_logs", "raw.bref_inactives"):
             wh.execute(f"delete from {table} where game_date in (select unnest(?))", [gone])

@@ -75,7 +75,10 @@ def test_damaged_rows_are_quarantined_with_reasons(tmp_path: Path) -> None:
     assert result.rows_read == 199 + 4
     assert result.rows_read == result.rows_loaded + result.rows_quarantined
     reasons = dict(
-        wh.rows("select staged_line, reason from meta.quarantine where staged_file = 'bref_player_box_damaged.csv'")
+        wh.rows(
+            "select staged_line, reason from meta.quarantine "
+            "where staged_file = 'bref_player_box_damaged.csv'"
+        )
     )
     assert reasons == {
         201: "missing_required_field",
@@ -111,9 +114,19 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_cli_bad_input_exits_2_with_one_line(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "nbaprops.cli", "ingest", "--path", str(tmp_path / "nope"),
-         "--db", str(tmp_path / "w.duckdb")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "nbaprops.cli",
+            "ingest",
+            "--path",
+            str(tmp_path / "nope"),
+            "--db",
+            str(tmp_path / "w.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0

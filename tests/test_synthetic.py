@@ -411,7 +411,8 @@ def test_player_identity_trades_and_injuries(league: League) -> None:
     assert len(both) > 300  # players keep their id across seasons
     names = {n for v in names_by_slug.values() for n in v}
     assert any(n.endswith((" Jr.", " III", " II")) for n in names)
-    assert any(unicodedata.normalize("NFKD", n) != n or "ı" in n or "ø" in n for n in names)
+    assert any(unicodedata.normalize("NFKD", n) != n for n in names)
+    assert any("ı" in n for n in names)
     # Injury stretches: some players sit out >= 5 consecutive games of their team.
     inactive = defaultdict(set)
     for r in league.rows("bref_inactives"):
@@ -423,10 +424,10 @@ def test_player_identity_trades_and_injuries(league: League) -> None:
     box_keys = {(r["game_key"], r["player_id"]) for r in box}
     for r in league.rows("bref_inactives"):
         assert (r["game_key"], r["player_id"]) not in box_keys  # inactive list is disjoint from the box
+    team_of = {r["player_id"]: r["team"] for r in league.rows("bref_inactives")}
     for slug, keys in inactive.items():
         run = best = 0
-        team = next(r["team"] for r in league.rows("bref_inactives") if r["player_id"] == slug)
-        for k in keys_by_team[team]:
+        for k in keys_by_team[team_of[slug]]:
             run = run + 1 if k in keys else 0
             best = max(best, run)
         long_absences += best >= 5
@@ -499,17 +500,23 @@ def test_points_props(league: League) -> None:
             rosters[r["team"]].add(lookup(r["player"]))
     groups: dict[tuple[str, str, str, str], list[dict[str, str]]] = defaultdict(list)
     events: dict[str, set[str]] = defaultdict(set)
+    checked: set[tuple[str, str, str, str]] = set()
     for r in props:
-        m = re.fullmatch(r"raw_(\d{8})_(150000|220000)\.csv", r["source_file"])
-        assert m and r["market"] == "player_points"
-        tip = dt.datetime.strptime(r["game_time"], "%Y-%m-%dT%H:%M:%SZ")
-        pulled = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
-        assert pulled < tip and tip.hour in (23, 0, 1, 2, 3)
-        away, home = r["game"].split(" @ ")
-        game = sched[(m.group(1), away, home)]  # ET date of the file = schedule date
-        assert lookup(r["player"]) in rosters[game["home_team_abbr"]] | rosters[game["visitor_team_abbr"]]
+        assert r["market"] == "player_points"
+        key = (r["source_file"], r["game_time"], r["game"], r["player"])
+        if key not in checked:
+            checked.add(key)
+            m = re.fullmatch(r"raw_(\d{8})_(150000|220000)\.csv", r["source_file"])
+            assert m
+            tip = dt.datetime.strptime(r["game_time"], "%Y-%m-%dT%H:%M:%SZ")
+            pulled = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
+            assert pulled < tip and tip.hour in (23, 0, 1, 2, 3)
+            away, home = r["game"].split(" @ ")
+            game = sched[(m.group(1), away, home)]  # ET date of the file = schedule date
+            teams = rosters[game["home_team_abbr"]] | rosters[game["visitor_team_abbr"]]
+            assert lookup(r["player"]) in teams
+            events[r["event_id"]].add(m.group(2))
         groups[(r["source_file"], r["event_id"], r["player"], r["bookmaker"])].append(r)
-        events[r["event_id"]].add(m.group(2))
     assert all(pulls == {"150000", "220000"} for pulls in events.values())
     future = {(r["game_key"][:8], r["visitor_team_name"], r["home_team_name"]) for r in sched.values() if not r["home_pts"]}
     lined = {(r["source_file"][4:12], *r["game"].split(" @ ")) for r in props}

@@ -74,9 +74,7 @@ def test_golden_case(table_name: str, case: dict[str, Any]) -> None:
         "start_date": case.get("start_date", dt.date(1900, 1, 1)),
         "end_date": case.get("end_date", dt.date(2100, 1, 1)),
     }
-    got = wh.dicts(
-        f"select * from ({table.sql}) order by {', '.join(table.grain)}", params
-    )
+    got = wh.dicts(f"select * from ({table.sql}) order by {', '.join(table.grain)}", params)
     expect = case["expect"]
     assert len(got) == len(expect), f"expected {len(expect)} rows, got {len(got)}: {got}"
     for i, (g, e) in enumerate(zip(got, expect, strict=True)):

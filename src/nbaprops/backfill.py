@@ -104,10 +104,15 @@ def observe_inputs(wh: Warehouse, tables: list[Table], run_id: str) -> None:
     inputs = sorted({i for t in tables for i in t.inputs if i not in registered})
     for name in inputs:
         if not wh.table_exists(name):
-            if name.startswith("meta.") and wh.scalar(
-                "select count(*) from information_schema.tables where table_schema || '.' || "
-                "table_name = ?", [name]
-            ) == 0:
+            if (
+                name.startswith("meta.")
+                and wh.scalar(
+                    "select count(*) from information_schema.tables where table_schema || '.' || "
+                    "table_name = ?",
+                    [name],
+                )
+                == 0
+            ):
                 continue
             continue
         date_col = "game_date" if "game_date" in wh.columns(name) else None
@@ -206,7 +211,11 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
             failed.append("grain_unique")
         check_rows.append(("grain_unique", day, not dups.get(day), float(dups.get(day, 0)), 0.0))
         expected_n, actual_n = entities.get(day, (counts.get(day, 0), counts.get(day, 0)))
-        share = actual_n / expected_n if expected_n else (1.0 if counts.get(day) or table.entity == "upcg_players" else 0.0)
+        share = (
+            actual_n / expected_n
+            if expected_n
+            else (1.0 if counts.get(day) or table.entity == "upcg_players" else 0.0)
+        )
         if table.entity != "none":
             ok = share >= ENTITY_MIN_SHARE
             check_rows.append(("entity_coverage", day, ok, share, ENTITY_MIN_SHARE))
@@ -220,8 +229,16 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
             if bad and check.blocking:
                 failed.append(check.name)
         ledger_rows.append(
-            (day, "failed" if failed else "complete", counts.get(day, 0), expected_n,
-             not failed, ",".join(failed) or None, hashes.get(day, 0), hist.get(day))
+            (
+                day,
+                "failed" if failed else "complete",
+                counts.get(day, 0),
+                expected_n,
+                not failed,
+                ",".join(failed) or None,
+                hashes.get(day, 0),
+                hist.get(day),
+            )
         )
     publish(wh, table, dates, [day for day in dates if dups.get(day)], ledger_rows, check_rows, run_id)
     wh.unregister("_planned")
@@ -230,30 +247,39 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
 
 
 def publish(
-    wh: Warehouse, table: Table, dates: list[date], withheld: list[date],
-    ledger_rows: list[tuple[Any, ...]], check_rows: list[tuple[Any, ...]], run_id: str,
+    wh: Warehouse,
+    table: Table,
+    dates: list[date],
+    withheld: list[date],
+    ledger_rows: list[tuple[Any, ...]],
+    check_rows: list[tuple[Any, ...]],
+    run_id: str,
 ) -> None:
     """One transaction: replace the partitions, then record the ledger and the check results."""
     import pyarrow as pa
 
     d = table.date_column
-    led = pa.table({
-        "d": pa.array([r[0] for r in ledger_rows], pa.date32()),
-        "status": [r[1] for r in ledger_rows],
-        "rows_written": pa.array([r[2] for r in ledger_rows], pa.int64()),
-        "rows_expected": pa.array([r[3] for r in ledger_rows], pa.int64()),
-        "passed": [r[4] for r in ledger_rows],
-        "failed_checks": pa.array([r[5] for r in ledger_rows], pa.string()),
-        "h": [str(r[6]) for r in ledger_rows],
-        "hist": pa.array([r[7] for r in ledger_rows], pa.bool_()),
-    })
-    checks = pa.table({
-        "check_name": [c[0] for c in check_rows],
-        "d": pa.array([c[1] for c in check_rows], pa.date32()),
-        "passed": [c[2] for c in check_rows],
-        "value": pa.array([c[3] for c in check_rows], pa.float64()),
-        "threshold": pa.array([c[4] for c in check_rows], pa.float64()),
-    })
+    led = pa.table(
+        {
+            "d": pa.array([r[0] for r in ledger_rows], pa.date32()),
+            "status": [r[1] for r in ledger_rows],
+            "rows_written": pa.array([r[2] for r in ledger_rows], pa.int64()),
+            "rows_expected": pa.array([r[3] for r in ledger_rows], pa.int64()),
+            "passed": [r[4] for r in ledger_rows],
+            "failed_checks": pa.array([r[5] for r in ledger_rows], pa.string()),
+            "h": [str(r[6]) for r in ledger_rows],
+            "hist": pa.array([r[7] for r in ledger_rows], pa.bool_()),
+        }
+    )
+    checks = pa.table(
+        {
+            "check_name": [c[0] for c in check_rows],
+            "d": pa.array([c[1] for c in check_rows], pa.date32()),
+            "passed": [c[2] for c in check_rows],
+            "value": pa.array([c[3] for c in check_rows], pa.float64()),
+            "threshold": pa.array([c[4] for c in check_rows], pa.float64()),
+        }
+    )
     wh.register("_ledger_rows", led)
     wh.register("_check_rows", checks)
     wh.register_dates("_withheld", withheld)
@@ -287,7 +313,11 @@ def publish(
             "insert into meta.check_results select ?, ?, d, check_name, passed, "
             "coalesce(list_contains(?, check_name), true), value, threshold, null, now() "
             "from _check_rows",
-            [run_id, table.name, [k for k, v in blocking.items() if v] + ["grain_unique", "entity_coverage", "no_rows"]],
+            [
+                run_id,
+                table.name,
+                [k for k, v in blocking.items() if v] + ["grain_unique", "entity_coverage", "no_rows"],
+            ],
         )
     crash_point("published")
     for name in ("_ledger_rows", "_check_rows", "_withheld"):
@@ -338,9 +368,7 @@ def parallel_groups(items: list[PlanItem]) -> list[list[PlanItem]]:
     """Consecutive groups of independent tables: same phase, no input among each other."""
     level: dict[str, int] = {}
     for item in items:
-        level[item.table.name] = 1 + max(
-            (level[i] for i in item.table.inputs if i in level), default=0
-        )
+        level[item.table.name] = 1 + max((level[i] for i in item.table.inputs if i in level), default=0)
     groups: dict[tuple[int, int], list[PlanItem]] = {}
     for item in items:
         key = (registry.PHASES.index(item.table.phase), level[item.table.name])
@@ -369,8 +397,12 @@ def build_table(
 
 
 def run_plan(
-    wh: Warehouse, plan: Plan, run_id: str, batch_days: int | None,
-    gate: Callable[[str], None] | None = None, progress: Progress | None = None,
+    wh: Warehouse,
+    plan: Plan,
+    run_id: str,
+    batch_days: int | None,
+    gate: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[ModelResult]:
     """Build every planned partition in DAG order, independent tables side by side (one DuckDB
     connection each), with a gate before each new phase."""
@@ -389,8 +421,7 @@ def run_plan(
             continue
         with ThreadPoolExecutor(max_workers=len(group)) as pool:
             futures = [
-                pool.submit(build_table, wh.cursor(), item, run_id, batch_days, progress)
-                for item in group
+                pool.submit(build_table, wh.cursor(), item, run_id, batch_days, progress) for item in group
             ]
             results.extend(f.result() for f in futures)
     return results

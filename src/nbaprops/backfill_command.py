@@ -33,26 +33,50 @@ def schedule_span(wh: Warehouse) -> tuple[date, date]:
 
 
 def run_backfill(
-    wh: Warehouse, start: date | None, end: date | None, through: str, dry_run: bool,
-    batch_days: int | None, season_phases: tuple[str, ...], quiet: bool,
+    wh: Warehouse,
+    start: date | None,
+    end: date | None,
+    through: str,
+    dry_run: bool,
+    batch_days: int | None,
+    season_phases: tuple[str, ...],
+    quiet: bool,
 ) -> dict[str, Any]:
     """Plan and (unless dry-run) build; returns the JSON-shaped summary."""
     lo, hi = schedule_span(wh)
     rng = DateRange(start or lo, end or hi, season_phases)
-    args = {"start": rng.start, "end": rng.end, "through": through, "dry_run": dry_run,
-            "batch_days": batch_days, "season_phases": list(season_phases)}
+    args = {
+        "start": rng.start,
+        "end": rng.end,
+        "through": through,
+        "dry_run": dry_run,
+        "batch_days": batch_days,
+        "season_phases": list(season_phases),
+    }
     run_id = start_run(wh, "backfill", args)
     started = time.perf_counter()
     try:
         plan = make_plan(wh, rng, through, run_id)
         if dry_run:
             finish_run(wh, run_id, "dry_run", {"plan": plan.as_json()})
-            return {"run_id": run_id, "status": "dry_run", "plan": plan.as_json(),
-                    "details": {i.table.name: {d.isoformat(): why for d, why in sorted(i.reasons.items())}
-                                for i in plan.items}}
+            return {
+                "run_id": run_id,
+                "status": "dry_run",
+                "plan": plan.as_json(),
+                "details": {
+                    i.table.name: {d.isoformat(): why for d, why in sorted(i.reasons.items())}
+                    for i in plan.items
+                },
+            }
         console = Console(stderr=True, quiet=quiet)
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=console, disable=quiet) as bars:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet,
+        ) as bars:
             tasks: dict[str, Any] = {}
 
             def progress(table: str, done: int, total: int) -> None:
@@ -60,8 +84,14 @@ def run_backfill(
                     tasks[table] = bars.add_task(table, total=total)
                 bars.update(tasks[table], completed=done)
 
-            results = run_plan(wh, plan, run_id, batch_days,
-                               gate=lambda phase: enforce_gate(wh, phase, rng), progress=progress)
+            results = run_plan(
+                wh,
+                plan,
+                run_id,
+                batch_days,
+                gate=lambda phase: enforce_gate(wh, phase, rng),
+                progress=progress,
+            )
     except GateFailed as exc:
         finish_run(wh, run_id, "gate_failed", {"error": str(exc)})
         raise
@@ -74,7 +104,7 @@ def run_backfill(
     written = sum(r.partitions_written for r in results)
     failed = sum(r.partitions_failed for r in results)
     expected_total = sum(len(expected_dates(wh, i.table.expected, rng)) for i in plan.items)
-    summary = {
+    summary: dict[str, Any] = {
         "run_id": run_id,
         "status": "succeeded" if not failed else "completed_with_failures",
         "partitions_written": written,
@@ -106,21 +136,32 @@ def status_rows(wh: Warehouse) -> list[dict[str, Any]]:
     """Per table and season: expected, complete, missing, stale, failed, historically incomplete."""
     lo, hi = schedule_span(wh)
     rng = DateRange(lo, hi)
-    plan = make_plan(wh, rng, registry.PHASES[-1] if any(
-        t.phase == "predictions" for t in registry.all_tables()) else max(
-        (t.phase for t in registry.all_tables()), key=registry.PHASES.index), "status")
+    plan = make_plan(
+        wh,
+        rng,
+        registry.PHASES[-1]
+        if any(t.phase == "predictions" for t in registry.all_tables())
+        else max((t.phase for t in registry.all_tables()), key=registry.PHASES.index),
+        "status",
+    )
     seasons = dict(wh.rows("select distinct game_date, season_year from raw.schedule_games"))
     out = []
     for item in plan.items:
         t = item.table
         expected = expected_dates(wh, t.expected, rng)
-        ledger = {r[0]: (r[1], r[2]) for r in wh.rows(
-            "select partition_date, status, hist_complete from meta.partitions where table_name = ?",
-            [t.name])}
+        ledger = {
+            r[0]: (r[1], r[2])
+            for r in wh.rows(
+                "select partition_date, status, hist_complete from meta.partitions where table_name = ?",
+                [t.name],
+            )
+        }
         per: dict[int, dict[str, int]] = {}
         for d in expected:
-            s = per.setdefault(seasons[d], dict.fromkeys(
-                ("expected", "complete", "missing", "stale", "failed", "hist_incomplete"), 0))
+            s = per.setdefault(
+                seasons[d],
+                dict.fromkeys(("expected", "complete", "missing", "stale", "failed", "hist_incomplete"), 0),
+            )
             s["expected"] += 1
             status, hist = ledger.get(d, (None, None))
             why = item.reasons.get(d, "")
@@ -135,6 +176,12 @@ def status_rows(wh: Warehouse) -> list[dict[str, Any]]:
             if hist is False:
                 s["hist_incomplete"] += 1
         for season, counts in sorted(per.items()):
-            out.append({"table": t.name, "season": season_label(season), **counts,
-                        "complete_pct": round(100 * counts["complete"] / counts["expected"], 1)})
+            out.append(
+                {
+                    "table": t.name,
+                    "season": season_label(season),
+                    **counts,
+                    "complete_pct": round(100 * counts["complete"] / counts["expected"], 1),
+                }
+            )
     return out

@@ -101,14 +101,10 @@ def retarget(sql: str, table: str, relation: str) -> str:
     return tree.sql(dialect="duckdb")
 
 
-def extra_check_failures(
-    wh: Warehouse, table: Table, relation: str
-) -> dict[str, dict[date, int]]:
+def extra_check_failures(wh: Warehouse, table: Table, relation: str) -> dict[str, dict[date, int]]:
     """For each extra check: offending rows per date."""
     out: dict[str, dict[date, int]] = {}
     for check in table.checks:
         sql = retarget(check.sql, table.name, relation)
-        out[check.name] = dict(
-            wh.rows(f"select {table.date_column}, count(*) from ({sql}) group by 1")
-        )
+        out[check.name] = dict(wh.rows(f"select {table.date_column}, count(*) from ({sql}) group by 1"))
     return out

@@ -49,9 +49,7 @@ def app() -> None:
 @click.option("--seed", type=int, default=7, help="Synthetic seed")
 @db_option
 @json_option
-def ingest(
-    source: str, path: Path | None, seasons: int, seed: int, db: str | None, as_json: bool
-) -> None:
+def ingest(source: str, path: Path | None, seasons: int, seed: int, db: str | None, as_json: bool) -> None:
     """Phase 2: load staged files (or a synthetic league) into raw.*, with quarantine and audit."""
     from nbaprops.ingest.command import print_report, run_ingest
 
@@ -74,13 +72,22 @@ PHASE_CHOICES = click.Choice(["analytics", "precompute", "features", "prediction
 @click.option("--through", type=PHASE_CHOICES, default="features", help="Last phase to build")
 @click.option("--dry-run", is_flag=True, help="Print the plan: per table, dates and why")
 @click.option("--batch-days", type=click.IntRange(min=1), default=None, help="Days per batch")
-@click.option("--season-phases", default="regular,play_in,playoffs,cup_final",
-              help="Comma list of season phases that count as expected")
+@click.option(
+    "--season-phases",
+    default="regular,play_in,playoffs,cup_final",
+    help="Comma list of season phases that count as expected",
+)
 @db_option
 @json_option
 def backfill(
-    start: str | None, end: str | None, through: str, dry_run: bool, batch_days: int | None,
-    season_phases: str, db: str | None, as_json: bool,
+    start: str | None,
+    end: str | None,
+    through: str,
+    dry_run: bool,
+    batch_days: int | None,
+    season_phases: str,
+    db: str | None,
+    as_json: bool,
 ) -> None:
     """Bring every table up to date for a range, in DAG order, with gates between phases."""
     from nbaprops.backfill_command import print_plan, run_backfill
@@ -99,11 +106,15 @@ def backfill(
         print_plan(out, summary)
     else:
         for m in summary["models"]:
-            out.print(f"{m['table']}: {m['partitions_written']} written, "
-                      f"{m['partitions_failed']} failed, {m['rows']:,} rows, {m['seconds']:.2f}s")
-        out.print(f"{summary['status']}: {summary['partitions_written']} partitions written, "
-                  f"{summary['partitions_skipped']} up to date, {summary['partitions_failed']} failed "
-                  f"in {summary['seconds']:.1f}s (run {summary['run_id']})")
+            out.print(
+                f"{m['table']}: {m['partitions_written']} written, "
+                f"{m['partitions_failed']} failed, {m['rows']:,} rows, {m['seconds']:.2f}s"
+            )
+        out.print(
+            f"{summary['status']}: {summary['partitions_written']} partitions written, "
+            f"{summary['partitions_skipped']} up to date, {summary['partitions_failed']} failed "
+            f"in {summary['seconds']:.1f}s (run {summary['run_id']})"
+        )
     if summary.get("partitions_failed"):
         sys.exit(1)
 
@@ -123,12 +134,35 @@ def status(db: str | None, as_json: bool) -> None:
         emit_json({"tables": rows})
         return
     grid = RichTable(title="partition status")
-    for col in ("table", "season", "expected", "complete", "missing", "stale", "failed",
-                "hist_incomplete", "complete_pct"):
+    for col in (
+        "table",
+        "season",
+        "expected",
+        "complete",
+        "missing",
+        "stale",
+        "failed",
+        "hist_incomplete",
+        "complete_pct",
+    ):
         grid.add_column(col)
     for r in rows:
-        grid.add_row(*(str(r[c]) for c in ("table", "season", "expected", "complete", "missing",
-                                           "stale", "failed", "hist_incomplete", "complete_pct")))
+        grid.add_row(
+            *(
+                str(r[c])
+                for c in (
+                    "table",
+                    "season",
+                    "expected",
+                    "complete",
+                    "missing",
+                    "stale",
+                    "failed",
+                    "hist_incomplete",
+                    "complete_pct",
+                )
+            )
+        )
     out.print(grid)
 
 
@@ -146,16 +180,20 @@ def demo(seasons: int, seed: int, db: str | None) -> None:
         report = run_ingest(wh, "synthetic", None, seasons, seed)
         print_report(out, report)
         last = max((t.phase for t in registry.all_tables()), key=registry.PHASES.index)
-        summary = run_backfill(wh, None, None, last, False, None,
-                               ("regular", "play_in", "playoffs", "cup_final"), False)
+        summary = run_backfill(
+            wh, None, None, last, False, None, ("regular", "play_in", "playoffs", "cup_final"), False
+        )
         for m in summary["models"]:
-            out.print(f"{m['table']}: {m['partitions_written']} partitions, {m['rows']:,} rows, "
-                      f"{m['seconds']:.2f}s")
+            out.print(
+                f"{m['table']}: {m['partitions_written']} partitions, {m['rows']:,} rows, {m['seconds']:.2f}s"
+            )
         rows = status_rows(wh)
     done = sum(r["complete"] for r in rows)
     expected = sum(r["expected"] for r in rows)
-    out.print(f"backfill {summary['status']} in {summary['seconds']:.1f}s: {done}/{expected} "
-              f"expected partitions complete across {len({r['table'] for r in rows})} tables")
+    out.print(
+        f"backfill {summary['status']} in {summary['seconds']:.1f}s: {done}/{expected} "
+        f"expected partitions complete across {len({r['table'] for r in rows})} tables"
+    )
 
 
 @app.command("sql")
@@ -167,6 +205,135 @@ def sql_command(table: str, dialect: str) -> None:
     from nbaprops.sql import transpile
 
     click.echo(transpile(registry.get(table).sql, dialect))
+
+
+# -- validation, readiness and reports (issue 6) ------------------------------------------------------
+VALIDATE_PHASES = click.Choice(["raw", "analytics", "precompute", "features"])
+SEASON_PHASES_ALL = "regular,play_in,playoffs,cup_final"
+
+
+def _range_options(start: str | None, end: str | None) -> tuple[Any, Any]:
+    from nbaprops.partitions import parse_date
+
+    first = parse_date(start, "--start") if start else None
+    last = parse_date(end, "--end") if end else None
+    if first and last and first > last:
+        raise UsageError(f"--start {first} is after --end {last}")
+    return first, last
+
+
+def _read_warehouse(db: str | None) -> Warehouse:
+    """An existing warehouse, opened read-only (validation never writes)."""
+    settings = Settings.from_env(db)
+    if not settings.db_path.exists():
+        raise UsageError(f"no warehouse at {settings.db_path} (run `nbaprops ingest` first)")
+    return Warehouse(settings.db_path, read_only=True)
+
+
+@app.command()
+@click.option("--phase", type=VALIDATE_PHASES, required=True, help="Phase to validate")
+@click.option("--start", default=None, help="First date (YYYY-MM-DD); default: schedule start")
+@click.option("--end", default=None, help="Last date (YYYY-MM-DD); default: schedule end")
+@click.option("--season-phases", default=SEASON_PHASES_ALL,
+              help="Comma list of season phases that count as expected")
+@click.option("--strict", is_flag=True, help="PARTIAL contamination fails too")
+@click.option("--verbose", is_flag=True, help="List every date and item")
+@db_option
+@json_option
+def validate(
+    phase: str, start: str | None, end: str | None, season_phases: str, strict: bool, verbose: bool,
+    db: str | None, as_json: bool,
+) -> None:
+    """Check every table of a phase (SPEC §7): exit 0 ready, 1 not ready, 2 bad usage."""
+    from nbaprops.validate.phase import resolve_range, validate_phase
+
+    first, last = _range_options(start, end)
+    phases = tuple(p.strip() for p in season_phases.split(",") if p.strip())
+    with _read_warehouse(db) as wh:
+        rng = resolve_range(wh, first, last, phases, phase)
+        report = validate_phase(wh, phase, rng, strict)
+    if as_json:
+        emit_json(report.as_json(verbose))
+    else:
+        for line in report.lines(verbose):
+            click.echo(line)
+    if not report.ready:
+        sys.exit(1)
+
+
+@app.command()
+@click.option("--phase", type=VALIDATE_PHASES, required=True, help="Phase to list")
+@click.option("--start", default=None, help="First date (YYYY-MM-DD); default: schedule start")
+@click.option("--end", default=None, help="Last date (YYYY-MM-DD); default: schedule end")
+@click.option("--season-phases", default=SEASON_PHASES_ALL,
+              help="Comma list of season phases that count as expected")
+@db_option
+def checklist(phase: str, start: str | None, end: str | None, season_phases: str, db: str | None) -> None:
+    """A markdown checklist generated from the registry: every table and check, ticked by measurement."""
+    from nbaprops.validate.checklist import render
+    from nbaprops.validate.phase import resolve_range, validate_phase
+
+    first, last = _range_options(start, end)
+    phases = tuple(p.strip() for p in season_phases.split(",") if p.strip())
+    with _read_warehouse(db) as wh:
+        rng = resolve_range(wh, first, last, phases, phase)
+        report = validate_phase(wh, phase, rng)
+    click.echo(render(report, phase))
+    if not report.ready:
+        sys.exit(1)
+
+
+@app.command()
+@click.option("--start", default=None, help="First date (YYYY-MM-DD); default: feature store start")
+@click.option("--end", default=None, help="Last date (YYYY-MM-DD); default: feature store end")
+@click.option("--min-rows", type=click.IntRange(min=0), default=50_000,
+              help="Training rows needed (default 50,000)")
+@click.option("--verbose", is_flag=True, help="List every date and item")
+@db_option
+@json_option
+def readiness(
+    start: str | None, end: str | None, min_rows: int, verbose: bool, db: str | None, as_json: bool
+) -> None:
+    """ML training readiness (SPEC §7.2) and the four ways datasets lie: exit 0 ready, 1 not."""
+    from nbaprops.validate.readiness import readiness as check_readiness
+
+    first, last = _range_options(start, end)
+    with _read_warehouse(db) as wh:
+        report = check_readiness(wh, first, last, min_rows)
+    if as_json:
+        emit_json(report.as_json(verbose))
+    else:
+        for line in report.lines(verbose):
+            click.echo(line)
+    if not report.ready:
+        sys.exit(1)
+
+
+@app.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for the result documents and index.html")
+@click.option("--start", default=None, help="First date (YYYY-MM-DD); default: schedule start")
+@click.option("--end", default=None, help="Last date (YYYY-MM-DD); default: schedule end")
+@click.option("--min-rows", type=click.IntRange(min=0), default=50_000, help="Readiness row minimum")
+@db_option
+@json_option
+def report(
+    out_dir: Path, start: str | None, end: str | None, min_rows: int, db: str | None, as_json: bool
+) -> None:
+    """Write PHASE3/PHASE4 validation results, ML-READINESS.md and an offline HTML dashboard."""
+    from nbaprops.report.build import write_report
+
+    first, last = _range_options(start, end)
+    with _read_warehouse(db) as wh:
+        written = write_report(wh, out_dir, first, last, min_rows)
+    if as_json:
+        emit_json({"out": str(out_dir), "files": [str(p) for p in written["files"]],
+                   "ready": written["ready"]})
+    else:
+        for p in written["files"]:
+            click.echo(f"wrote {p}")
+        for name, ok in written["ready"].items():
+            click.echo(f"{name}: {'READY' if ok else 'NOT_READY'}")
 
 
 def main() -> None:

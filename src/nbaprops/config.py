@@ -18,10 +18,38 @@ DEFAULT_DB = "nbaprops.duckdb"
 SCHEMAS = ("raw", "analytics", "precompute", "features", "predictions", "meta")
 
 #: The 30 NBA tricodes; nothing else reaches analytics (SPEC §3.2).
-NBA_TRICODES = (
-    "ATL BKN BOS CHA CHI CLE DAL DEN DET GSW HOU IND LAC LAL MEM "
-    "MIA MIL MIN NOP NYK OKC ORL PHI PHX POR SAC SAS TOR UTA WAS"
-).split()
+NBA_TRICODES = [
+    "ATL",
+    "BKN",
+    "BOS",
+    "CHA",
+    "CHI",
+    "CLE",
+    "DAL",
+    "DEN",
+    "DET",
+    "GSW",
+    "HOU",
+    "IND",
+    "LAC",
+    "LAL",
+    "MEM",
+    "MIA",
+    "MIL",
+    "MIN",
+    "NOP",
+    "NYK",
+    "OKC",
+    "ORL",
+    "PHI",
+    "PHX",
+    "POR",
+    "SAC",
+    "SAS",
+    "TOR",
+    "UTA",
+    "WAS",
+]
 
 
 @dataclass(frozen=True)

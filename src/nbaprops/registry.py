@@ -121,9 +121,7 @@ def dag_levels(tables: dict[str, Table]) -> list[list[str]]:
     done: set[str] = set()
     levels: list[list[str]] = []
     while remaining:
-        ready = sorted(
-            n for n, t in remaining.items() if all(i in done or i not in tables for i in t.inputs)
-        )
+        ready = sorted(n for n, t in remaining.items() if all(i in done or i not in tables for i in t.inputs))
         if not ready:
             raise UsageError(f"dependency cycle among {sorted(remaining)}")
         levels.append(ready)

@@ -61,8 +61,7 @@ class Warehouse:
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """Run a query and return an Arrow table."""
-        result = self.con.execute(sql, params).arrow()
-        return result.read_all() if isinstance(result, pa.RecordBatchReader) else result
+        return self.con.execute(sql, params).to_arrow_table()
 
     def register(self, name: str, table: pa.Table) -> None:
         """Expose an Arrow table to SQL under `name` for the life of the connection."""
@@ -80,8 +79,7 @@ class Warehouse:
         schema, _, name = qualified.partition(".")
         return bool(
             self.scalar(
-                "select count(*) from information_schema.tables "
-                "where table_schema = ? and table_name = ?",
+                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
                 [schema, name],
             )
         )

@@ -30,6 +30,7 @@ def run_ingest(
     console = Console(stderr=True, quiet=quiet)
     try:
         with console.status("ingesting") as status:
+
             def progress(name: str) -> None:
                 status.update(f"ingesting {name}")
 

@@ -17,10 +17,24 @@ def tricode(expr: str) -> str:
 KEY_DATE = "cast(try_strptime(substr(game_key, 1, 8), '%Y%m%d') as date)"
 KEY_HOME = tricode("substr(game_key, 10, 3)")
 GAME_KEY = Col("game_key", "game_key", required=True)
-KEY_CHECK = Check(
-    "bad_date", f"{KEY_DATE} is null or length(game_key) <> 12", "'bad game_key ' || game_key"
-)
-BOX_STATS = ("fg fga fg3 fg3a ft fta orb drb trb ast stl blk tov pf pts").split()
+KEY_CHECK = Check("bad_date", f"{KEY_DATE} is null or length(game_key) <> 12", "'bad game_key ' || game_key")
+BOX_STATS = [
+    "fg",
+    "fga",
+    "fg3",
+    "fg3a",
+    "ft",
+    "fta",
+    "orb",
+    "drb",
+    "trb",
+    "ast",
+    "stl",
+    "blk",
+    "tov",
+    "pf",
+    "pts",
+]
 
 
 def stat_cols(kind_float: tuple[str, ...] = ("fg_pct", "fg3_pct", "ft_pct")) -> tuple[Col, ...]:
@@ -110,7 +124,10 @@ BREF_GAMES = FileFormat(
             "case when try_strptime(arena_location, '%I:%M %p, %B %d, %Y') is null "
             "then trim(split_part(arena_location, ',', 1)) end",
         ),
-        ("game_remark", "case when try_strptime(date_time_text, '%I:%M %p, %B %d, %Y') is null then date_time_text end"),
+        (
+            "game_remark",
+            "case when try_strptime(date_time_text, '%I:%M %p, %B %d, %Y') is null then date_time_text end",
+        ),
         ("away_team_abbr", tricode("away_team")),
         ("home_team_abbr", tricode("home_team")),
     ),
@@ -141,16 +158,32 @@ BREF_PLAYER_BOX = FileFormat(
         ("team_abbr", tricode("team")),
         ("opponent_team_abbr", tricode("opp")),
     ),
-    checks=(KEY_CHECK, *box_checks("fg", "fga", "fg3", "fg3a", "ft", "fta", "pts"),
-            Check("impossible_value", "trb <> orb + drb", "'trb <> orb + drb'")),
+    checks=(
+        KEY_CHECK,
+        *box_checks("fg", "fga", "fg3", "fg3a", "ft", "fta", "pts"),
+        Check("impossible_value", "trb <> orb + drb", "'trb <> orb + drb'"),
+    ),
     teams=("team", "opp"),
     key=("game_key", "team", "bref_player_slug"),
 )
 
-ADVANCED_FLOATS = (
-    "ts_pct efg_pct fg3a_per_fga_pct fta_per_fga_pct orb_pct drb_pct trb_pct ast_pct stl_pct "
-    "blk_pct tov_pct usg_pct off_rtg def_rtg bpm"
-).split()
+ADVANCED_FLOATS = [
+    "ts_pct",
+    "efg_pct",
+    "fg3a_per_fga_pct",
+    "fta_per_fga_pct",
+    "orb_pct",
+    "drb_pct",
+    "trb_pct",
+    "ast_pct",
+    "stl_pct",
+    "blk_pct",
+    "tov_pct",
+    "usg_pct",
+    "off_rtg",
+    "def_rtg",
+    "bpm",
+]
 
 BREF_PLAYER_ADVANCED = FileFormat(
     name="bref_player_advanced",
@@ -168,12 +201,25 @@ BREF_PLAYER_ADVANCED = FileFormat(
     key=("game_key", "team", "bref_player_slug"),
 )
 
-TEAM_ADV = (
-    "ts_pct efg_pct fg3a_per_fga_pct fta_per_fga_pct orb_pct drb_pct trb_pct ast_pct stl_pct "
-    "blk_pct tov_pct usg_pct off_rtg def_rtg bpm"
-).split()
-FOUR_FACTORS = "pace efg_pct tov_pct orb_pct ft_rate off_rtg".split()
-LINE_SCORE = "1 2 3 4 1OT 2OT 3OT 4OT T".split()
+TEAM_ADV = [
+    "ts_pct",
+    "efg_pct",
+    "fg3a_per_fga_pct",
+    "fta_per_fga_pct",
+    "orb_pct",
+    "drb_pct",
+    "trb_pct",
+    "ast_pct",
+    "stl_pct",
+    "blk_pct",
+    "tov_pct",
+    "usg_pct",
+    "off_rtg",
+    "def_rtg",
+    "bpm",
+]
+FOUR_FACTORS = ["pace", "efg_pct", "tov_pct", "orb_pct", "ft_rate", "off_rtg"]
+LINE_SCORE = ["1", "2", "3", "4", "1OT", "2OT", "3OT", "4OT", "T"]
 
 BREF_TEAM_BOX = FileFormat(
     name="bref_team_box",
@@ -196,8 +242,11 @@ BREF_TEAM_BOX = FileFormat(
         ("team_abbr", tricode("team")),
         ("opponent_team_abbr", tricode("opp")),
     ),
-    checks=(KEY_CHECK, *box_checks("fg", "fga", "fg3", "fg3a", "ft", "fta", "pts"),
-            Check("impossible_value", "mp < 240", "'team minutes ' || mp || ' < 240'")),
+    checks=(
+        KEY_CHECK,
+        *box_checks("fg", "fga", "fg3", "fg3a", "ft", "fta", "pts"),
+        Check("impossible_value", "mp < 240", "'team minutes ' || mp || ' < 240'"),
+    ),
     teams=("team", "opp"),
     key=("game_key", "team"),
 )
@@ -219,5 +268,10 @@ BREF_INACTIVES = FileFormat(
 )
 
 FORMATS = (
-    BREF_SCHEDULE, BREF_GAMES, BREF_PLAYER_BOX, BREF_PLAYER_ADVANCED, BREF_TEAM_BOX, BREF_INACTIVES,
+    BREF_SCHEDULE,
+    BREF_GAMES,
+    BREF_PLAYER_BOX,
+    BREF_PLAYER_ADVANCED,
+    BREF_TEAM_BOX,
+    BREF_INACTIVES,
 )

@@ -53,7 +53,10 @@ ODDSAPI_POINTS = FileFormat(
     derived=(
         *PROP_DERIVED,
         # Pull time from the file name `raw_YYYYMMDD_HHMMSS`, read as UTC (an assumption, recorded).
-        ("snapshot_ts", "try_strptime(regexp_extract(source_file, '([0-9]{8}_[0-9]{6})', 1), '%Y%m%d_%H%M%S')"),
+        (
+            "snapshot_ts",
+            "try_strptime(regexp_extract(source_file, '([0-9]{8}_[0-9]{6})', 1), '%Y%m%d_%H%M%S')",
+        ),
         ("snapshot_tz_assumed", "'UTC'"),
         ("is_pre_tip", "snapshot_ts < game_time"),
     ),

@@ -9,7 +9,23 @@ from __future__ import annotations
 
 from nbaprops.ingest.spec import Check, Col, FileFormat, box_checks
 
-NBACOM_STATS = "PTS FGM FGA FG3M FG3A FTM FTA OREB DREB REB AST STL BLK TOV PF".split()
+NBACOM_STATS = [
+    "PTS",
+    "FGM",
+    "FGA",
+    "FG3M",
+    "FG3A",
+    "FTM",
+    "FTA",
+    "OREB",
+    "DREB",
+    "REB",
+    "AST",
+    "STL",
+    "BLK",
+    "TOV",
+    "PF",
+]
 PHASE_FROM_SEASON_ID = (
     "case substr(season_id, 1, 1) when '1' then 'preseason' when '2' then 'regular' "
     "when '3' then 'all_star' when '4' then 'playoffs' when '5' then 'play_in' "
@@ -77,9 +93,23 @@ NBACOM_PARTIAL_LOGS = FileFormat(
         Col("minutes", "minutes", "float"),
         *(
             Col(c, c, "int")
-            for c in (
-                "fgm fga threes_made threes_attempted ftm fta oreb dreb reb ast stl blk tov pf pts"
-            ).split()
+            for c in [
+                "fgm",
+                "fga",
+                "threes_made",
+                "threes_attempted",
+                "ftm",
+                "fta",
+                "oreb",
+                "dreb",
+                "reb",
+                "ast",
+                "stl",
+                "blk",
+                "tov",
+                "pf",
+                "pts",
+            ]
         ),
         *(Col(c, c, "float") for c in ("fg_pct", "three_pct", "ft_pct", "plus_minus")),
         Col("opponent", "opponent"),

@@ -19,9 +19,7 @@ STATIC_ARENAS = FileFormat(
         Col("tm", "Tm"),
         Col("color", "Color"),
     ),
-    checks=(
-        Check("impossible_value", "abs(lat) > 90 or abs(lon) > 180", "'coordinates out of range'"),
-    ),
+    checks=(Check("impossible_value", "abs(lat) > 90 or abs(lon) > 180", "'coordinates out of range'"),),
     teams=("tm",),
     key=("arena", "tm"),
 )

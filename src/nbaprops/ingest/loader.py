@@ -78,7 +78,7 @@ def read_header(path: Path) -> list[str]:
     """The first line of a staged file, split as CSV (streams: reads only the first line)."""
     try:
         opener = gzip.open if path.name.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
             return next(csv.reader(fh), [])
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {exc}") from None
@@ -161,9 +161,7 @@ def typed_select(fmt: FileFormat, header: list[str]) -> str:
         expr = KIND_SQL[col.kind].format(x=f"nullif(s.{q(col.source)}, '')")
         parsed.append(f"{expr} as {q(col.name)}")
         if col.required:
-            rules.append(
-                Check("missing_required_field", f"{cell} is null", f"'{col.source} is empty'")
-            )
+            rules.append(Check("missing_required_field", f"{cell} is null", f"'{col.source} is empty'"))
         if col.kind == "int":
             bad = (
                 f"{cell} is not null and (try_cast({cell} as double) is null "
@@ -180,14 +178,20 @@ def typed_select(fmt: FileFormat, header: list[str]) -> str:
     known = "(select code from meta.known_team_codes)"
     for team in fmt.teams:
         rules.append(
-            Check("unknown_team", f"{q(team)} is not null and {q(team)} not in {known}",
-                  f"'unknown team ' || {q(team)}")
+            Check(
+                "unknown_team",
+                f"{q(team)} is not null and {q(team)} not in {known}",
+                f"'unknown team ' || {q(team)}",
+            )
         )
     names = "(select name from meta.team_names)"
     for team in fmt.team_names:
         rules.append(
-            Check("unknown_team", f"{q(team)} is not null and {q(team)} not in {names}",
-                  f"'unknown team name ' || {q(team)}")
+            Check(
+                "unknown_team",
+                f"{q(team)} is not null and {q(team)} not in {names}",
+                f"'unknown team name ' || {q(team)}",
+            )
         )
     rules.extend(fmt.checks)
     reason = "case " + " ".join(f"when {r.bad_sql} then '{r.reason}'" for r in rules) + " end"
@@ -234,8 +238,15 @@ def typed_select(fmt: FileFormat, header: list[str]) -> str:
 
 def sql_type(kind: str) -> str:
     return {
-        "line": "double", "int": "bigint", "float": "double", "thousands": "bigint", "minutes": "double",
-        "date_iso": "date", "date_mdy": "date", "ts_utc": "timestamp", "bool_tf": "boolean",
+        "line": "double",
+        "int": "bigint",
+        "float": "double",
+        "thousands": "bigint",
+        "minutes": "double",
+        "date_iso": "date",
+        "date_mdy": "date",
+        "ts_utc": "timestamp",
+        "bool_tf": "boolean",
         "bool_01": "boolean",
     }.get(kind, "varchar")
 
@@ -258,11 +269,13 @@ def load_file(wh: Warehouse, path: Path, fmt: FileFormat, run_id: str) -> FileRe
             [path.name, fmt.table],
         )
         if text.malformed:
-            malformed = pa.table({
-                "staged_line": [line for line, _ in text.malformed],
-                "raw_record": [json.dumps(rec) for _, rec in text.malformed],
-                "n": [len(rec) for _, rec in text.malformed],
-            })
+            malformed = pa.table(
+                {
+                    "staged_line": [line for line, _ in text.malformed],
+                    "raw_record": [json.dumps(rec) for _, rec in text.malformed],
+                    "n": [len(rec) for _, rec in text.malformed],
+                }
+            )
             wh.register("_malformed", malformed)
             wh.execute(
                 "insert into meta.quarantine select $run, $file, staged_line, raw_record, $table, "

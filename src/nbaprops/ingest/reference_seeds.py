@@ -18,9 +18,16 @@ SEEDS = {
     "meta.arena_seed": ("arenas.csv", "arena_key"),
 }
 TYPES = {
-    "nba_team_id": "bigint", "is_nba": "boolean", "utc_offset_std": "double", "player_id": "bigint",
-    "lat": "double", "lon": "double", "valid_from_season": "integer", "valid_to_season": "integer",
-    "valid_from": "date", "valid_to": "date",
+    "nba_team_id": "bigint",
+    "is_nba": "boolean",
+    "utc_offset_std": "double",
+    "player_id": "bigint",
+    "lat": "double",
+    "lon": "double",
+    "valid_from_season": "integer",
+    "valid_to_season": "integer",
+    "valid_from": "date",
+    "valid_to": "date",
 }
 
 
@@ -29,9 +36,7 @@ def load_reference_seeds(wh: Warehouse) -> None:
     for table, (file_name, order) in SEEDS.items():
         path = seed_path(file_name)
         header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
-        select = ", ".join(
-            f"cast(nullif(\"{c}\", '') as {TYPES.get(c, 'varchar')}) as \"{c}\"" for c in header
-        )
+        select = ", ".join(f'cast(nullif("{c}", \'\') as {TYPES.get(c, "varchar")}) as "{c}"' for c in header)
         wh.execute(
             f"create or replace table {table} as select {select} from read_csv(?, all_varchar = true, "
             f"header = true, quote = '\"', escape = '\"') order by \"{order}\"",

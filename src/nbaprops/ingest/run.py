@@ -36,8 +36,11 @@ class IngestReport:
             "run_id": self.run_id,
             "files": [
                 {
-                    "file": f.file, "table": f.table, "rows_read": f.rows_read,
-                    "rows_loaded": f.rows_loaded, "rows_quarantined": f.rows_quarantined,
+                    "file": f.file,
+                    "table": f.table,
+                    "rows_read": f.rows_read,
+                    "rows_loaded": f.rows_loaded,
+                    "rows_quarantined": f.rows_quarantined,
                 }
                 for f in self.files
             ],
@@ -57,7 +60,10 @@ def staged_files(folder: Path) -> list[Path]:
 
 
 def ingest_directory(
-    wh: Warehouse, folder: Path, run_id: str, conform: list[ConformStep] | None = None,
+    wh: Warehouse,
+    folder: Path,
+    run_id: str,
+    conform: list[ConformStep] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Load every recognised file of `folder`, then run the conform steps. Idempotent."""

@@ -110,7 +110,11 @@ def box_checks(fgm: str, fga: str, fg3m: str, fg3a: str, ftm: str, fta: str, pts
     """Impossible box-score rows (SPEC §3.8): makes above attempts, or points ≠ 2·FGM + FG3M + FTM."""
     return (
         Check("impossible_value", f"{fgm} > {fga}", f"'{fgm} > {fga}'"),
-        Check("impossible_value", f"{fg3m} > {fg3a} or {fg3a} > {fga}", f"'three-point makes/attempts inconsistent'"),
+        Check(
+            "impossible_value",
+            f"{fg3m} > {fg3a} or {fg3a} > {fga}",
+            "'three-point makes/attempts inconsistent'",
+        ),
         Check("impossible_value", f"{ftm} > {fta}", f"'{ftm} > {fta}'"),
         Check(
             "impossible_value",

@@ -39,20 +39,20 @@ CODA = (
     "ello", "ini", "ano", "ez", "ow", "ey", "ing", "well", "brook", "more", "stead", "field",
     "worth", "den", "ers", "quist", "holt", "vale",
 )  # fmt: skip
-CODA_DIACRITIC = ("ović", "ić", "ček", "ürk", "ñez", "ás", "ıç", "şen", "ēns", "ø")
+CODA_DIACRITIC = ("ović", "ić", "ček", "ürk", "ñez", "ás", "ıç", "şen", "ēns", "än")
 SUFFIXES = ((" Jr.", 0.05), (" III", 0.015), (" II", 0.015), (" Sr.", 0.005))
 ARCHETYPES = 3  # 0 guard, 1 wing, 2 big
 
 
 def ascii_letters(text: str) -> str:
     """Lower-case ASCII letters of a name (diacritics stripped), as bref slugs use."""
-    text = unicodedata.normalize("NFKD", text.replace("ı", "i").replace("ø", "o"))
+    text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
     return "".join(ch for ch in text.lower() if "a" <= ch <= "z")
 
 
 def book_spelling(name: str, drop_suffix: bool) -> str:
     """How a sportsbook prints a name: no diacritics, sometimes without the suffix."""
-    text = unicodedata.normalize("NFKD", name.replace("ı", "i").replace("ø", "o"))
+    text = unicodedata.normalize("NFKD", name.replace("ı", "i"))
     plain = "".join(ch for ch in text if not unicodedata.combining(ch))
     if drop_suffix:
         for suffix, _ in SUFFIXES:

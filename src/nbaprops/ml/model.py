@@ -71,11 +71,14 @@ def fit_chronological(
         raise UsageError("no validation rows")
     booster = _regressor(CHUNK, warm_start=True)
     curve: list[float] = []
+    best_pred = np.zeros(len(y_valid))
     while True:
         booster.fit(X_fit, y_fit)
         for i, pred in enumerate(booster.staged_predict(X_valid)):
             if i >= len(curve):
                 curve.append(float(np.mean((pred - y_valid) ** 2)))
+                if len(curve) == 1 or curve[-1] < min(curve[:-1]):
+                    best_pred = pred
         best = int(np.argmin(curve))
         grown = booster.n_iter_
         if grown < booster.max_iter or grown - (best + 1) >= PATIENCE or grown >= PARAMS["max_iter"]:
@@ -86,8 +89,7 @@ def fit_chronological(
         final = _regressor(best_iter).fit(np.vstack([X_fit, X_valid]), np.concatenate([y_fit, y_valid]))
     else:
         final = _regressor(best_iter).fit(X_fit, y_fit)
-    valid_pred = list(booster.staged_predict(X_valid))[best]
-    return Fitted(final, best_iter, float(np.mean(np.abs(valid_pred - y_valid))), curve)
+    return Fitted(final, best_iter, float(np.mean(np.abs(best_pred - y_valid))), curve)
 
 
 def fit_dataset(data: Dataset, market: str, trained_through: date | None = None) -> tuple[Fitted, Split]:

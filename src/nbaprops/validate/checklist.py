@@ -23,7 +23,8 @@ def check_line(r: CheckResult) -> str:
         text += f"; failing dates {shown}{more}"
     if r.items and not r.passed:
         text += f"; {r.items_label} {', '.join(r.items[:10])}" + (
-            f" (+{len(r.items) - 10} more)" if len(r.items) > 10 else "")
+            f" (+{len(r.items) - 10} more)" if len(r.items) > 10 else ""
+        )
     if r.warn:
         text += "; WARN"
     if r.note:

@@ -32,8 +32,16 @@ def date_completeness(
     """
     expected = set(expected_dates(wh, kind or table.expected, rng))
     if not expected:
-        return [CheckResult(table.name, "date_completeness", True, 1.0, DATE_COMPLETENESS,
-                            note="no expected dates in range")]
+        return [
+            CheckResult(
+                table.name,
+                "date_completeness",
+                True,
+                1.0,
+                DATE_COMPLETENESS,
+                note="no expected dates in range",
+            )
+        ]
     wh.register_dates("_exp", sorted(expected))
     covered_phases = "select null as season_year, null as season_phase where false"
     if wh.table_exists(table.name) and "season_phase" in wh.columns(table.name):
@@ -54,8 +62,12 @@ def date_completeness(
           on p.table_name = $table and p.partition_date = d.game_date
         order by 1
         """,
-        {"start": rng.start, "end": rng.end, "table": table.name,
-         "has_phase": covered_phases.startswith("select distinct")},
+        {
+            "start": rng.start,
+            "end": rng.end,
+            "table": table.name,
+            "has_phase": covered_phases.startswith("select distinct"),
+        },
     )
     wh.unregister("_exp")
     results = []
@@ -67,18 +79,25 @@ def date_completeness(
         share = 1.0 if not counted else 1 - len(missing) / len(counted)
         note = f"{len(counted) - len(missing)}/{len(counted)} dates"
         if uncoverable:
-            note += (f"; {len(uncoverable)} dates no source covers: "
-                     f"{uncoverable[0]}..{uncoverable[-1]}")
-        results.append(CheckResult(
-            table.name, f"date_completeness:{season_label(season)}", share >= DATE_COMPLETENESS,
-            share, DATE_COMPLETENESS, missing, backfill_fix(missing, table.phase), note=note,
-        ))
+            note += f"; {len(uncoverable)} dates no source covers: {uncoverable[0]}..{uncoverable[-1]}"
+        results.append(
+            CheckResult(
+                table.name,
+                f"date_completeness:{season_label(season)}",
+                share >= DATE_COMPLETENESS,
+                share,
+                DATE_COMPLETENESS,
+                missing,
+                backfill_fix(missing, table.phase),
+                note=note,
+            )
+        )
     return results
 
 
 def critical_fields(wh: Warehouse, table: Table, rng: DateRange) -> list[CheckResult]:
     """Non-NULL share of each critical field over the range, and the dates that fall short."""
-    results = []
+    results: list[CheckResult] = []
     if not wh.table_exists(table.name):
         return results
     d = table.date_column
@@ -94,8 +113,12 @@ def critical_fields(wh: Warehouse, table: Table, rng: DateRange) -> list[CheckRe
         bad = tuple(r[0] for r in rows if r[1] and r[2] / r[1] < field.min_share)
         results.append(
             CheckResult(
-                table.name, f"critical_field:{field.column}", share >= field.min_share, share,
-                field.min_share, bad,
+                table.name,
+                f"critical_field:{field.column}",
+                share >= field.min_share,
+                share,
+                field.min_share,
+                bad,
                 f"rebuild the upstream table first, then: {backfill_fix(bad, table.phase)}",
             )
         )

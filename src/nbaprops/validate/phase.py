@@ -52,9 +52,17 @@ def validate_phase(wh: Warehouse, phase: str, rng: DateRange, strict: bool = Fal
         return report
     tables = registry.tables_in(phase)
     if not tables:
-        report.results.append(CheckResult(
-            phase, "registry", False, 0.0, 1.0, unit="count",
-            note=f"no table is registered for phase {phase}"))
+        report.results.append(
+            CheckResult(
+                phase,
+                "registry",
+                False,
+                0.0,
+                1.0,
+                unit="count",
+                note=f"no table is registered for phase {phase}",
+            )
+        )
         return report
     expected_total = 0
     for table in tables:
@@ -64,8 +72,11 @@ def validate_phase(wh: Warehouse, phase: str, rng: DateRange, strict: bool = Fal
         report.context["tables"].append(table.name)
         expected_total += len(expected_dates(wh, table.expected, rng))
     if expected_total == 0:
-        report.notes.insert(0, f"empty expected set: no {phase} table has an expected date in "
-                               f"{rng.start}..{rng.end} (e.g. an all-bootstrap range); READY by rule")
+        report.notes.insert(
+            0,
+            f"empty expected set: no {phase} table has an expected date in "
+            f"{rng.start}..{rng.end} (e.g. an all-bootstrap range); READY by rule",
+        )
     report.context["runs"] = producing_runs(wh, [t.name for t in tables], rng)
     return report
 

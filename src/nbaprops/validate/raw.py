@@ -29,8 +29,17 @@ ALIAS_FIX = "add the alias to the curated aliases file (seeds/player_aliases.csv
 def load_audit(wh: Warehouse) -> list[CheckResult]:
     """Per staged file (latest load): rows_read = loaded + quarantined, and the quarantine share."""
     if not wh.table_exists("meta.load_audit"):
-        return [CheckResult("meta.load_audit", "load_audit", False, None, None, fix=INGEST_FIX,
-                            note="no load audit: nothing was ingested")]
+        return [
+            CheckResult(
+                "meta.load_audit",
+                "load_audit",
+                False,
+                None,
+                None,
+                fix=INGEST_FIX,
+                note="no load audit: nothing was ingested",
+            )
+        ]
     rows = wh.rows(
         """
         select staged_file, target_table, rows_read, rows_loaded, rows_quarantined
@@ -40,8 +49,17 @@ def load_audit(wh: Warehouse) -> list[CheckResult]:
         """
     )
     if not rows:
-        return [CheckResult("meta.load_audit", "load_audit", False, None, None, fix=INGEST_FIX,
-                            note="no staged file was loaded")]
+        return [
+            CheckResult(
+                "meta.load_audit",
+                "load_audit",
+                False,
+                None,
+                None,
+                fix=INGEST_FIX,
+                note="no staged file was loaded",
+            )
+        ]
     out = []
     for file, table, read, loaded, quarantined in rows:
         limit = QUARANTINE_MAX_SBR if "sbr" in table else QUARANTINE_MAX
@@ -50,19 +68,35 @@ def load_audit(wh: Warehouse) -> list[CheckResult]:
         note = f"{read:,} read = {loaded:,} loaded + {quarantined:,} quarantined"
         if not balanced:
             note = f"UNBALANCED: {read:,} read != {loaded:,} loaded + {quarantined:,} quarantined"
-        out.append(CheckResult(
-            table, f"load_audit:{file}", balanced and share <= limit, share, limit,
-            fix=f"fix the staged file's bad rows (see meta.quarantine), then: {INGEST_FIX}",
-            note=note, direction="max",
-        ))
+        out.append(
+            CheckResult(
+                table,
+                f"load_audit:{file}",
+                balanced and share <= limit,
+                share,
+                limit,
+                fix=f"fix the staged file's bad rows (see meta.quarantine), then: {INGEST_FIX}",
+                note=note,
+                direction="max",
+            )
+        )
     return out
 
 
 def schedule(wh: Warehouse, rng: DateRange) -> list[CheckResult]:
     """Every NBA.com GAME_ID of the 30 teams in the range is a schedule game; every game has an arena fix."""
     if not wh.table_exists("raw.schedule_games"):
-        return [CheckResult("raw.schedule_games", "table_exists", False, None, None, fix=INGEST_FIX,
-                            note="registered table raw.schedule_games does not exist in the warehouse")]
+        return [
+            CheckResult(
+                "raw.schedule_games",
+                "table_exists",
+                False,
+                None,
+                None,
+                fix=INGEST_FIX,
+                note="registered table raw.schedule_games does not exist in the warehouse",
+            )
+        ]
     out = []
     phases = list(rng.season_phases)
     if wh.table_exists("raw.nbacom_schedule_game_ids"):
@@ -79,13 +113,23 @@ def schedule(wh: Warehouse, rng: DateRange) -> list[CheckResult]:
         )
         missing = [r for r in ids if not r[2]]
         share = 1 - len(missing) / len(ids) if ids else None
-        out.append(CheckResult(
-            "raw.schedule_games", "nbacom_game_ids_present", not missing, share, 1.0,
-            tuple(sorted({r[1] for r in missing})), INGEST_FIX,
-            note=f"{len(ids) - len(missing):,}/{len(ids):,} NBA.com game ids (preseason and All-Star "
-                 "excluded)" if ids else "no NBA.com game-id list rows in range",
-            items=tuple(r[0] for r in missing), items_label="game_ids",
-        ))
+        out.append(
+            CheckResult(
+                "raw.schedule_games",
+                "nbacom_game_ids_present",
+                not missing,
+                share,
+                1.0,
+                tuple(sorted({r[1] for r in missing})),
+                INGEST_FIX,
+                note=f"{len(ids) - len(missing):,}/{len(ids):,} NBA.com game ids (preseason and All-Star "
+                "excluded)"
+                if ids
+                else "no NBA.com game-id list rows in range",
+                items=tuple(r[0] for r in missing),
+                items_label="game_ids",
+            )
+        )
     games = wh.rows(
         """
         with sites as (select arena_key, bool_or(lat is not null and lon is not null) as fixed
@@ -94,29 +138,47 @@ def schedule(wh: Warehouse, rng: DateRange) -> list[CheckResult]:
         from raw.schedule_games g left join sites s using (arena_key)
         where g.game_date between ? and ? and g.season_phase in (select unnest(?))
         order by 2, 1
-        """ if wh.table_exists("meta.arena_locations") else
-        "select game_id, game_date, false from raw.schedule_games "
+        """
+        if wh.table_exists("meta.arena_locations")
+        else "select game_id, game_date, false from raw.schedule_games "
         "where game_date between ? and ? and season_phase in (select unnest(?)) order by 2, 1",
         [rng.start, rng.end, phases],
     )
     unfixed = [r for r in games if not r[2]]
-    out.append(CheckResult(
-        "raw.schedule_games", "arena_coordinates", not unfixed,
-        1 - len(unfixed) / len(games) if games else None, 1.0,
-        tuple(sorted({r[1] for r in unfixed})),
-        "add the arena (or its alias) to seeds/arenas.csv, then: " + INGEST_FIX,
-        note=f"{len(games) - len(unfixed):,}/{len(games):,} games have arena coordinates in "
-             "meta.arena_locations" if games else "no games in range",
-        items=tuple(r[0] for r in unfixed), items_label="game_ids",
-    ))
+    out.append(
+        CheckResult(
+            "raw.schedule_games",
+            "arena_coordinates",
+            not unfixed,
+            1 - len(unfixed) / len(games) if games else None,
+            1.0,
+            tuple(sorted({r[1] for r in unfixed})),
+            "add the arena (or its alias) to seeds/arenas.csv, then: " + INGEST_FIX,
+            note=f"{len(games) - len(unfixed):,}/{len(games):,} games have arena coordinates in "
+            "meta.arena_locations"
+            if games
+            else "no games in range",
+            items=tuple(r[0] for r in unfixed),
+            items_label="game_ids",
+        )
+    )
     return out
 
 
 def identities(wh: Warehouse, rng: DateRange) -> list[CheckResult]:
     """Unresolved played player-games (≤ 0.1%) and unresolved prop rows (≤ 5%, pooled)."""
     if not wh.table_exists("meta.unresolved_identities"):
-        return [CheckResult("meta.unresolved_identities", "table_exists", False, None, None,
-                            fix=INGEST_FIX, note="identity step never ran")]
+        return [
+            CheckResult(
+                "meta.unresolved_identities",
+                "table_exists",
+                False,
+                None,
+                None,
+                fix=INGEST_FIX,
+                note="identity step never ran",
+            )
+        ]
     out = []
     if wh.table_exists("raw.bref_player_box"):
         played, unresolved, names = wh.rows(
@@ -134,17 +196,27 @@ def identities(wh: Warehouse, rng: DateRange) -> list[CheckResult]:
             {"start": rng.start, "end": rng.end},
         )[0]
         share = unresolved / played if played else 0.0
-        out.append(CheckResult(
-            "meta.unresolved_identities", "identity:played_player_games",
-            share <= PLAYED_UNRESOLVED_MAX, share, PLAYED_UNRESOLVED_MAX, fix=ALIAS_FIX,
-            note=f"{unresolved:,} of {played:,} bref played player-games unresolved",
-            items=tuple(names or ()), items_label="players", direction="max",
-        ))
+        out.append(
+            CheckResult(
+                "meta.unresolved_identities",
+                "identity:played_player_games",
+                share <= PLAYED_UNRESOLVED_MAX,
+                share,
+                PLAYED_UNRESOLVED_MAX,
+                fix=ALIAS_FIX,
+                note=f"{unresolved:,} of {played:,} bref played player-games unresolved",
+                items=tuple(names or ()),
+                items_label="players",
+                direction="max",
+            )
+        )
     props = [t for t in PROP_TABLES if wh.table_exists(t)]
     if props:
         union = " union all ".join(
             f"select '{t.split('.')[1]}' as source, staged_file, staged_line from {t} "
-            "where game_date between $start and $end" for t in props)
+            "where game_date between $start and $end"
+            for t in props
+        )
         per_file = wh.rows(
             f"""
             with p as ({union})
@@ -161,13 +233,21 @@ def identities(wh: Warehouse, rng: DateRange) -> list[CheckResult]:
         share = bad / total if total else 0.0
         names = sorted({n for r in per_file for n in (r[3] or [])})
         files = "; ".join(f"{f}: {b / n * 100:.1f}% ({b:,}/{n:,})" for f, n, b, _ in per_file if n)
-        out.append(CheckResult(
-            "meta.unresolved_identities", "identity:prop_rows", share <= PROPS_UNRESOLVED_MAX, share,
-            PROPS_UNRESOLVED_MAX, fix=ALIAS_FIX,
-            note=f"pooled over {len(per_file)} prop files, {bad:,}/{total:,} rows, "
-                 f"{len(names)} distinct names; per file (informational): {files or 'none'}",
-            items=tuple(names), items_label="names", direction="max",
-        ))
+        out.append(
+            CheckResult(
+                "meta.unresolved_identities",
+                "identity:prop_rows",
+                share <= PROPS_UNRESOLVED_MAX,
+                share,
+                PROPS_UNRESOLVED_MAX,
+                fix=ALIAS_FIX,
+                note=f"pooled over {len(per_file)} prop files, {bad:,}/{total:,} rows, "
+                f"{len(names)} distinct names; per file (informational): {files or 'none'}",
+                items=tuple(names),
+                items_label="names",
+                direction="max",
+            )
+        )
     return out
 
 

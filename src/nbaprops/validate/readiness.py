@@ -73,26 +73,47 @@ def rows_available(wh: Warehouse, rng: tuple[date, date], min_rows: int) -> list
     )[0]
     tiers = wh.rows(
         f"select coalesce(quality_tier, 'placeholder'), count(*) from {MLFS} "
-        "where game_date between ? and ? group by 1 order by 2 desc", list(rng))
+        "where game_date between ? and ? group by 1 order by 2 desc",
+        list(rng),
+    )
     tier_text = ", ".join(f"{t} {n:,}" for t, n in tiers)
     n = facts["training_rows"] or 0
     eligible = facts["eligible"] or 0
     share = facts["eligible_ready"] / eligible if eligible else None
     mean_q = facts["mean_q"]
     return [
-        CheckResult(MLFS, "training_rows", n >= min_rows, float(n), float(min_rows), unit="count",
-                    fix="widen the range, or build more seasons: " + REBUILD,
-                    note="is_training_ready rows whose PGS label has played_flag"),
-        CheckResult(MLFS, "ready_share", share is not None and share >= READY_SHARE, share, READY_SHARE,
-                    fix=REBUILD,
-                    note=f"{facts['eligible_ready'] or 0:,}/{eligible:,} eligible non-early rows are "
-                         "training-ready"),
-        CheckResult(MLFS, "mean_quality_score", mean_q is not None and mean_q >= MEAN_QUALITY,
-                    None if mean_q is None else float(mean_q), MEAN_QUALITY, unit="count", fix=REBUILD,
-                    note=f"training rows; tiers: {tier_text or 'none'}; mean default features "
-                         f"{float(facts['mean_defaults'] or 0):.2f}/row; "
-                         f"{facts['rows_with_required_default'] or 0:,} non-early rows with a required "
-                         f"default; {facts['early'] or 0:,} early-season placeholders"),
+        CheckResult(
+            MLFS,
+            "training_rows",
+            n >= min_rows,
+            float(n),
+            float(min_rows),
+            unit="count",
+            fix="widen the range, or build more seasons: " + REBUILD,
+            note="is_training_ready rows whose PGS label has played_flag",
+        ),
+        CheckResult(
+            MLFS,
+            "ready_share",
+            share is not None and share >= READY_SHARE,
+            share,
+            READY_SHARE,
+            fix=REBUILD,
+            note=f"{facts['eligible_ready'] or 0:,}/{eligible:,} eligible non-early rows are training-ready",
+        ),
+        CheckResult(
+            MLFS,
+            "mean_quality_score",
+            mean_q is not None and mean_q >= MEAN_QUALITY,
+            None if mean_q is None else float(mean_q),
+            MEAN_QUALITY,
+            unit="count",
+            fix=REBUILD,
+            note=f"training rows; tiers: {tier_text or 'none'}; mean default features "
+            f"{float(facts['mean_defaults'] or 0):.2f}/row; "
+            f"{facts['rows_with_required_default'] or 0:,} non-early rows with a required "
+            f"default; {facts['early'] or 0:,} early-season placeholders",
+        ),
     ]
 
 
@@ -100,13 +121,23 @@ def pgs_fields(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
     """The label table's critical fields over the range (played rows)."""
     played, usage, minutes = wh.rows(
         f"select count(*), count(usage_rate), count(minutes_played) from {PGS} "
-        "where played_flag and game_date between ? and ?", list(rng))[0]
+        "where played_flag and game_date between ? and ?",
+        list(rng),
+    )[0]
     out = []
     for col, got, need in (("usage_rate", usage, USAGE_SHARE), ("minutes_played", minutes, MINUTES_SHARE)):
         share = got / played if played else None
-        out.append(CheckResult(
-            PGS, f"critical_field:{col}", share is not None and share >= need, share, need,
-            fix="nbaprops backfill --through analytics", note=f"{got:,}/{played:,} played rows"))
+        out.append(
+            CheckResult(
+                PGS,
+                f"critical_field:{col}",
+                share is not None and share >= need,
+                share,
+                need,
+                fix="nbaprops backfill --through analytics",
+                note=f"{got:,}/{played:,} played rows",
+            )
+        )
     return out
 
 
@@ -118,10 +149,13 @@ def feature_coverage(wh: Warehouse, rng: tuple[date, date]) -> CheckResult:
         f"count(*) filter (where feature_sources[{_index(f.name)}] not in ('default', 'missing') "
         f"and feature_sources[{_index(f.name)}] <> 'not_covered'), "
         f"count(*) filter (where feature_sources[{_index(f.name)}] <> 'not_covered')"
-        for f in required)
+        for f in required
+    )
     row = wh.rows(
         f"select {parts} from {MLFS} where game_date between ? and ? "
-        "and is_prediction_eligible and not early_season_flag", list(rng))[0]
+        "and is_prediction_eligible and not early_season_flag",
+        list(rng),
+    )[0]
     shares = {}
     for i, f in enumerate(required):
         real, covered = row[2 * i], row[2 * i + 1]
@@ -130,8 +164,14 @@ def feature_coverage(wh: Warehouse, rng: tuple[date, date]) -> CheckResult:
     low = sorted(name for name, s in shares.items() if s < FEATURE_COVERAGE)
     worst = min(shares, key=lambda k: shares[k]) if shares else None
     return CheckResult(
-        MLFS, "required_feature_coverage", not low, shares.get(worst) if worst else None,
-        FEATURE_COVERAGE, fix=REBUILD, items=tuple(low), items_label="features",
+        MLFS,
+        "required_feature_coverage",
+        not low,
+        shares.get(worst) if worst else None,
+        FEATURE_COVERAGE,
+        fix=REBUILD,
+        items=tuple(low),
+        items_label="features",
         note=(f"lowest: {worst} {shares[worst] * 100:.1f}%; " if worst else "")
         + f"{len(shares)} required features measured on eligible non-early rows",
     )
@@ -143,8 +183,7 @@ def leak_audit(wh: Warehouse, rng: tuple[date, date]) -> CheckResult:
     vals = ", ".join(f"m.{f}" for f in LEAK_FEATURES)
 
     def window_aggs(prefix: str) -> str:
-        return ", ".join(
-            f"avg(points) filter (where rn <= {n}) as {prefix}{f}" for f, n in WINDOWS.items())
+        return ", ".join(f"avg(points) filter (where rn <= {n}) as {prefix}{f}" for f, n in WINDOWS.items())
 
     rows = wh.dicts(
         f"""
@@ -167,16 +206,19 @@ def leak_audit(wh: Warehouse, rng: tuple[date, date]) -> CheckResult:
                                       order by p.game_date desc) as rn
             from m join played p on p.player_id = m.player_id and p.season_year = m.season_year
                                  and p.game_date <= m.game_date),
-        strict as (select game_date, player_id, {window_aggs('s_')} from strict_hist group by 1, 2),
-        incl as (select game_date, player_id, {window_aggs('i_')} from incl_hist group by 1, 2),
+        strict as (select game_date, player_id, {window_aggs("s_")} from strict_hist group by 1, 2),
+        incl as (select game_date, player_id, {window_aggs("i_")} from incl_hist group by 1, 2),
         judged as (
             select m.game_date, m.player_id, m.hist_leak,
-                   {", ".join(
-                       f"(m.src_{f} in ('phase4', 'phase3')) as chk_{f}, "
-                       f"coalesce(abs(m.{f} - s.s_{f}) <= {TOLERANCE}, false) as ok_{f}, "
-                       f"coalesce(abs(m.{f} - i.i_{f}) <= {TOLERANCE}, false) "
-                       f"and not coalesce(abs(s.s_{f} - i.i_{f}) <= {TOLERANCE}, false) as leak_{f}"
-                       for f in LEAK_FEATURES)}
+                   {
+            ", ".join(
+                f"(m.src_{f} in ('phase4', 'phase3')) as chk_{f}, "
+                f"coalesce(abs(m.{f} - s.s_{f}) <= {TOLERANCE}, false) as ok_{f}, "
+                f"coalesce(abs(m.{f} - i.i_{f}) <= {TOLERANCE}, false) "
+                f"and not coalesce(abs(s.s_{f} - i.i_{f}) <= {TOLERANCE}, false) as leak_{f}"
+                for f in LEAK_FEATURES
+            )
+        }
             from m left join strict s using (game_date, player_id)
                    left join incl i using (game_date, player_id))
         select game_date, player_id, hist_leak,
@@ -193,14 +235,20 @@ def leak_audit(wh: Warehouse, rng: tuple[date, date]) -> CheckResult:
     hist = sum(1 for r in bad if r["hist_leak"])
     dates = tuple(sorted({r["game_date"] for r in bad}))
     return CheckResult(
-        MLFS, "leak_audit", not bad, float(len(bad)), 0.0, dates,
+        MLFS,
+        "leak_audit",
+        not bad,
+        float(len(bad)),
+        0.0,
+        dates,
         "find the window that reaches the game date (every window is strict `< d`), fix the model, "
         f"then: {REBUILD}",
-        unit="count", direction="max",
+        unit="count",
+        direction="max",
         note=f"{len(checked):,} rows recomputed from PGS strictly before the game date "
-             f"({', '.join(LEAK_FEATURES)}); {len(bad):,} differ, {same_day:,} of them equal the "
-             f"same-day-inclusive window (leak signature); {hist:,} with hist_game_dates on or after "
-             "the game date",
+        f"({', '.join(LEAK_FEATURES)}); {len(bad):,} differ, {same_day:,} of them equal the "
+        f"same-day-inclusive window (leak signature); {hist:,} with hist_game_dates on or after "
+        "the game date",
     )
 
 
@@ -208,14 +256,18 @@ def duplicates(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
     """Lie 2: repeated rows on the MLFS grain, and training rows duplicated by the label join."""
     grain = wh.rows(
         f"select game_date, count(*) - 1 from {MLFS} where game_date between ? and ? "
-        "group by game_date, player_id having count(*) > 1", list(rng))
+        "group by game_date, player_id having count(*) > 1",
+        list(rng),
+    )
     joined = wh.rows(
         f"""
         select m.game_date, count(*) - 1 from {MLFS} m
         join {PGS} p on p.game_date = m.game_date and p.player_id = m.player_id and p.played_flag
         where m.game_date between ? and ? and m.is_training_ready
         group by m.game_date, m.player_id having count(*) > 1
-        """, list(rng))
+        """,
+        list(rng),
+    )
     out = []
     for check, rows, note in (
         ("duplicates:grain", grain, "(game_date, player_id) repeated in the feature store"),
@@ -223,16 +275,23 @@ def duplicates(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
     ):
         dates = tuple(sorted({r[0] for r in rows}))
         n = float(sum(r[1] for r in rows))
-        out.append(CheckResult(MLFS, check, not rows, n, 0.0, dates, REBUILD, unit="count",
-                               direction="max", note=note))
+        out.append(
+            CheckResult(
+                MLFS, check, not rows, n, 0.0, dates, REBUILD, unit="count", direction="max", note=note
+            )
+        )
     return out
 
 
 def constant_lines(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
     """Lie 3a: placeholder or constant prop lines, per table and line column."""
     out = []
-    for table, col in ((MLFS, "vegas_points_line"), (MLFS, "vegas_opening_line"),
-                       (UPCG, "points_line"), (UPCG, "threes_line")):
+    for table, col in (
+        (MLFS, "vegas_points_line"),
+        (MLFS, "vegas_opening_line"),
+        (UPCG, "points_line"),
+        (UPCG, "threes_line"),
+    ):
         if not wh.table_exists(table) or col not in wh.columns(table):
             continue
         lined, modal, modal_n = wh.rows(
@@ -242,25 +301,44 @@ def constant_lines(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
             select (select coalesce(sum(n), 0) from v),
                    (select line from v order by n desc, line limit 1),
                    (select coalesce(max(n), 0) from v)
-            """, list(rng))[0]
+            """,
+            list(rng),
+        )[0]
         if not lined:
-            out.append(CheckResult(table, f"constant_lines:{col}", True, None, LINE_MODAL_MAX,
-                                   direction="max", note="no lined rows in range"))
+            out.append(
+                CheckResult(
+                    table,
+                    f"constant_lines:{col}",
+                    True,
+                    None,
+                    LINE_MODAL_MAX,
+                    direction="max",
+                    note="no lined rows in range",
+                )
+            )
             continue
         same_day = wh.rows(
             f"select game_date from {table} where game_date between ? and ? and {col} is not null "
-            f"group by 1 having count(*) >= 5 and count(distinct {col}) = 1 order by 1", list(rng))
+            f"group by 1 having count(*) >= 5 and count(distinct {col}) = 1 order by 1",
+            list(rng),
+        )
         dates = tuple(r[0] for r in same_day)
         share = modal_n / lined
-        out.append(CheckResult(
-            table, f"constant_lines:{col}", share <= LINE_MODAL_MAX and not dates, share,
-            LINE_MODAL_MAX, dates,
-            "check the prop source and line selection (SPEC §3.5), re-ingest, then: "
-            "nbaprops backfill --through features",
-            direction="max",
-            note=f"most common line {modal:g} on {modal_n:,}/{lined:,} lined rows"
-                 + (f"; {len(dates)} dates where every line is the same" if dates else ""),
-        ))
+        out.append(
+            CheckResult(
+                table,
+                f"constant_lines:{col}",
+                share <= LINE_MODAL_MAX and not dates,
+                share,
+                LINE_MODAL_MAX,
+                dates,
+                "check the prop source and line selection (SPEC §3.5), re-ingest, then: "
+                "nbaprops backfill --through features",
+                direction="max",
+                note=f"most common line {modal:g} on {modal_n:,}/{lined:,} lined rows"
+                + (f"; {len(dates)} dates where every line is the same" if dates else ""),
+            )
+        )
     return out
 
 
@@ -269,40 +347,59 @@ def constant_features(wh: Warehouse, rng: tuple[date, date]) -> CheckResult:
     required = [f for f in V1_FEATURES if f.required]
     parts = ", ".join(
         f"count(distinct {f.name}) filter (where feature_sources[{_index(f.name)}] <> 'not_covered')"
-        for f in required)
+        for f in required
+    )
     counts = wh.rows(
-        f"select {parts} from {MLFS} where game_date between ? and ? and not early_season_flag",
-        list(rng))[0]
+        f"select {parts} from {MLFS} where game_date between ? and ? and not early_season_flag", list(rng)
+    )[0]
     exempt: dict[str, str] = {}
-    phases = {r[0] for r in wh.rows(
-        "select distinct season_phase in ('play_in', 'playoffs') from raw.schedule_games "
-        "where game_status = 'final' and game_date between ? and ?", list(rng))}
+    phases = {
+        r[0]
+        for r in wh.rows(
+            "select distinct season_phase in ('play_in', 'playoffs') from raw.schedule_games "
+            "where game_status = 'final' and game_date between ? and ?",
+            list(rng),
+        )
+    }
     if len(phases) <= 1:
         exempt["playoff_game"] = "single-phase range"
     if not _props_in_range(wh, rng):
         exempt["has_vegas_line"] = "no points-props rows in range"
-    constant = [f.name for f, n in zip(required, counts, strict=True)
-                if n <= 1 and f.name not in exempt]
+    constant = [f.name for f, n in zip(required, counts, strict=True) if n <= 1 and f.name not in exempt]
     dates: tuple[date, ...] = ()
     if constant:
-        lo, hi = wh.rows(f"select min(game_date), max(game_date) from {MLFS} "
-                         "where game_date between ? and ? and not early_season_flag", list(rng))[0]
+        lo, hi = wh.rows(
+            f"select min(game_date), max(game_date) from {MLFS} "
+            "where game_date between ? and ? and not early_season_flag",
+            list(rng),
+        )[0]
         dates = tuple(d for d in (lo, hi) if d is not None)
     return CheckResult(
-        MLFS, "constant_features", not constant, float(len(constant)), 0.0, dates,
+        MLFS,
+        "constant_features",
+        not constant,
+        float(len(constant)),
+        0.0,
+        dates,
         "compute every feature for past dates with the same code as live (pitfall 28), then: " + REBUILD,
-        unit="count", direction="max", items=tuple(constant), items_label="features",
+        unit="count",
+        direction="max",
+        items=tuple(constant),
+        items_label="features",
         note=f"{len(required)} required features; exempt: "
-             + (", ".join(f"{k} ({v})" for k, v in exempt.items()) or "none"),
+        + (", ".join(f"{k} ({v})" for k, v in exempt.items()) or "none"),
     )
 
 
 def _props_in_range(wh: Warehouse, rng: tuple[date, date]) -> bool:
     if not wh.table_exists("raw.oddsapi_player_points_props"):
         return False
-    return bool(wh.scalar(
-        "select count(*) > 0 from raw.oddsapi_player_points_props where game_date between ? and ?",
-        list(rng)))
+    return bool(
+        wh.scalar(
+            "select count(*) > 0 from raw.oddsapi_player_points_props where game_date between ? and ?",
+            list(rng),
+        )
+    )
 
 
 def default_range(wh: Warehouse) -> tuple[date, date]:
@@ -310,24 +407,40 @@ def default_range(wh: Warehouse) -> tuple[date, date]:
     return lo, hi
 
 
-def readiness(
-    wh: Warehouse, start: date | None, end: date | None, min_rows: int = MIN_ROWS
-) -> Report:
+def readiness(wh: Warehouse, start: date | None, end: date | None, min_rows: int = MIN_ROWS) -> Report:
     """Every readiness check over the range (default: the feature store's span)."""
     missing = [t for t in (MLFS, PGS) if not wh.table_exists(t)]
     report = Report("readiness", start, end)
     if missing:
         report.results = [
-            CheckResult(t, "table_exists", False, None, None, fix=REBUILD,
-                        note=f"registered table {t} does not exist in the warehouse")
-            for t in missing]
+            CheckResult(
+                t,
+                "table_exists",
+                False,
+                None,
+                None,
+                fix=REBUILD,
+                note=f"registered table {t} does not exist in the warehouse",
+            )
+            for t in missing
+        ]
         return report
     lo, hi = default_range(wh)
     rng = (start or lo, end or hi)
     report.start, report.end = rng
     if rng[0] is None or rng[1] is None:
-        report.results = [CheckResult(MLFS, "training_rows", False, 0.0, float(min_rows),
-                                      unit="count", fix=REBUILD, note="the feature store is empty")]
+        report.results = [
+            CheckResult(
+                MLFS,
+                "training_rows",
+                False,
+                0.0,
+                float(min_rows),
+                unit="count",
+                fix=REBUILD,
+                note="the feature store is empty",
+            )
+        ]
         return report
     results: list[CheckResult] = []
     results += rows_available(wh, rng, min_rows)
@@ -350,5 +463,7 @@ def _runs(wh: Warehouse, rng: tuple[date, date]) -> dict[str, Any]:
         return {"run_ids": []}
     rows = wh.rows(
         "select run_id, count(*) from meta.partitions where table_name = ? and status = 'complete' "
-        "and partition_date between ? and ? group by 1 order by 1", [MLFS, *rng])
+        "and partition_date between ? and ? group by 1 order by 1",
+        [MLFS, *rng],
+    )
     return {"run_ids": [{"run_id": r, "partitions": n} for r, n in rows]}

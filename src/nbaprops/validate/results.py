@@ -72,11 +72,20 @@ class CheckResult:
     def as_json(self, verbose: bool = False) -> dict[str, Any]:
         keep = None if verbose else SHOWN
         return {
-            "table": self.table, "check": self.check, "passed": self.passed, "warn": self.warn,
-            "value": self.value, "threshold": self.threshold, "direction": self.direction,
-            "unit": self.unit, "dates": [d.isoformat() for d in self.dates[:keep]],
-            "date_count": len(self.dates), "items": list(self.items[:keep]),
-            "item_count": len(self.items), "fix": self.fix, "note": self.note,
+            "table": self.table,
+            "check": self.check,
+            "passed": self.passed,
+            "warn": self.warn,
+            "value": self.value,
+            "threshold": self.threshold,
+            "direction": self.direction,
+            "unit": self.unit,
+            "dates": [d.isoformat() for d in self.dates[:keep]],
+            "date_count": len(self.dates),
+            "items": list(self.items[:keep]),
+            "item_count": len(self.items),
+            "fix": self.fix,
+            "note": self.note,
         }
 
 
@@ -121,9 +130,11 @@ class Report:
             "scope": self.scope,
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
-            "ready": self.ready, "checks_failed": len(self.failures),
+            "ready": self.ready,
+            "checks_failed": len(self.failures),
             "checks": [r.as_json(verbose) for r in self.results],
-            "notes": self.notes, "context": self.context,
+            "notes": self.notes,
+            "context": self.context,
         }
 
 

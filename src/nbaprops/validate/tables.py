@@ -44,8 +44,10 @@ class DayFacts:
 
     def present(self, d: date) -> bool:
         return (
-            self.ledger.get(d) == "complete" and self.rows.get(d, 0) > 0
-            and not self.duplicates.get(d) and self.entity_ok.get(d, True)
+            self.ledger.get(d) == "complete"
+            and self.rows.get(d, 0) > 0
+            and not self.duplicates.get(d)
+            and self.entity_ok.get(d, True)
         )
 
     def why_missing(self, d: date) -> str:
@@ -60,24 +62,40 @@ class DayFacts:
 
 def in_range(table: Table, rng: DateRange) -> str:
     """The table restricted to the range (a subquery usable wherever a relation is)."""
-    return (f"(select * from {table.name} where {table.date_column} "
-            f"between DATE '{rng.start}' and DATE '{rng.end}')")
+    return (
+        f"(select * from {table.name} where {table.date_column} "
+        f"between DATE '{rng.start}' and DATE '{rng.end}')"
+    )
 
 
 def measure_days(wh: Warehouse, table: Table, rng: DateRange) -> DayFacts:
     """Ledger status, row counts, duplicates and entity counts per expected date, set-based."""
     expected = expected_dates(wh, table.expected, rng)
-    seasons = dict(wh.rows(
-        "select game_date, max(season_year) from raw.schedule_games "
-        "where game_date between ? and ? group by 1", [rng.start, rng.end]))
-    ledger = dict(wh.rows(
-        "select partition_date, status from meta.partitions where table_name = ? "
-        "and partition_date between ? and ?", [table.name, rng.start, rng.end],
-    )) if wh.table_exists("meta.partitions") else {}
+    seasons = dict(
+        wh.rows(
+            "select game_date, max(season_year) from raw.schedule_games "
+            "where game_date between ? and ? group by 1",
+            [rng.start, rng.end],
+        )
+    )
+    ledger = (
+        dict(
+            wh.rows(
+                "select partition_date, status from meta.partitions where table_name = ? "
+                "and partition_date between ? and ?",
+                [table.name, rng.start, rng.end],
+            )
+        )
+        if wh.table_exists("meta.partitions")
+        else {}
+    )
     d = table.date_column
-    rows = dict(wh.rows(
-        f"select {d}, count(*) from {table.name} where {d} between ? and ? group by 1",
-        [rng.start, rng.end]))
+    rows = dict(
+        wh.rows(
+            f"select {d}, count(*) from {table.name} where {d} between ? and ? group by 1",
+            [rng.start, rng.end],
+        )
+    )
     dups = duplicate_dates(wh, table, in_range(table, rng))
     entities = entity_counts(wh, table, in_range(table, rng), expected)
     facts = DayFacts(expected, seasons, ledger, rows, dups, entities)
@@ -90,7 +108,11 @@ def measure_days(wh: Warehouse, table: Table, rng: DateRange) -> DayFacts:
 def table_missing(table: Table) -> CheckResult:
     """Fault (f): a registered table that does not exist in the warehouse."""
     return CheckResult(
-        table.name, "table_exists", False, None, None,
+        table.name,
+        "table_exists",
+        False,
+        None,
+        None,
         fix=f"nbaprops backfill --through {table.phase}",
         note=f"registered table {table.name} does not exist in the warehouse",
     )
@@ -99,8 +121,16 @@ def table_missing(table: Table) -> CheckResult:
 def date_completeness(facts: DayFacts, table: Table) -> list[CheckResult]:
     """Per season: present expected dates / expected dates ≥ 95%, missing dates by name."""
     if not facts.expected:
-        return [CheckResult(table.name, "date_completeness", True, None, DATE_COMPLETENESS,
-                            note="no expected dates in range")]
+        return [
+            CheckResult(
+                table.name,
+                "date_completeness",
+                True,
+                None,
+                DATE_COMPLETENESS,
+                note="no expected dates in range",
+            )
+        ]
     by_season: dict[int, list[date]] = defaultdict(list)
     for d in facts.expected:
         by_season[facts.seasons.get(d, d.year)].append(d)
@@ -114,10 +144,18 @@ def date_completeness(facts: DayFacts, table: Table) -> list[CheckResult]:
         note = f"{len(days) - len(missing)}/{len(days)} dates"
         if reasons:
             note += "; " + ", ".join(f"{n} {why}" for why, n in sorted(reasons.items()))
-        out.append(CheckResult(
-            table.name, f"date_completeness:{season_label(season)}", share >= DATE_COMPLETENESS,
-            share, DATE_COMPLETENESS, missing, backfill_fix(missing, table.phase), note=note,
-        ))
+        out.append(
+            CheckResult(
+                table.name,
+                f"date_completeness:{season_label(season)}",
+                share >= DATE_COMPLETENESS,
+                share,
+                DATE_COMPLETENESS,
+                missing,
+                backfill_fix(missing, table.phase),
+                note=note,
+            )
+        )
     return out
 
 
@@ -136,9 +174,11 @@ def uncovered_phases(wh: Warehouse, table: Table, facts: DayFacts, rng: DateRang
     out = []
     for season, phase, days in groups:
         if not any(facts.rows.get(d) for d in days):
-            out.append(f"{table.name}: no rows at all for {season_label(season)} {phase} "
-                       f"({len(days)} dates, {days[0]}..{days[-1]}): no source covers it or it was "
-                       "never built")
+            out.append(
+                f"{table.name}: no rows at all for {season_label(season)} {phase} "
+                f"({len(days)} dates, {days[0]}..{days[-1]}): no source covers it or it was "
+                "never built"
+            )
     return out
 
 
@@ -147,8 +187,11 @@ def entity_check(facts: DayFacts, table: Table) -> list[CheckResult]:
     if table.entity == "none":
         return []
     if not facts.entities:
-        return [CheckResult(table.name, f"entity:{table.entity}", True, None, None,
-                            note="no expected entities in range")]
+        return [
+            CheckResult(
+                table.name, f"entity:{table.entity}", True, None, None, note="no expected entities in range"
+            )
+        ]
     shares = {d: (a / e if e else 1.0) for d, (e, a) in facts.entities.items()}
     need = 1.0 if table.entity in EXACT_RULES else ENTITY_MIN_SHARE
     bad = tuple(sorted(d for d, s in shares.items() if s < need))
@@ -160,20 +203,36 @@ def entity_check(facts: DayFacts, table: Table) -> list[CheckResult]:
         note += "; every game of every date must be complete"
     if warn:
         note += f"; {len(warn)} dates in the 90-95% warning band (first {warn[0]})"
-    return [CheckResult(
-        table.name, f"entity:{table.entity}", not bad, min(shares.values()), need, bad,
-        backfill_fix(bad, table.phase), note=note, warn=bool(warn) and not bad,
-    )]
+    return [
+        CheckResult(
+            table.name,
+            f"entity:{table.entity}",
+            not bad,
+            min(shares.values()),
+            need,
+            bad,
+            backfill_fix(bad, table.phase),
+            note=note,
+            warn=bool(warn) and not bad,
+        )
+    ]
 
 
 def grain_unique(facts: DayFacts, table: Table) -> CheckResult:
     dup_dates = tuple(sorted(facts.duplicates))
     surplus = float(sum(facts.duplicates.values()))
     return CheckResult(
-        table.name, "grain_unique", not dup_dates, surplus, 0.0, dup_dates,
-        backfill_fix(dup_dates, table.phase), unit="count", direction="max",
-        note=f"grain ({', '.join(table.grain)})" + (
-            f"; {surplus:,.0f} surplus rows on {len(dup_dates)} dates" if dup_dates else ""),
+        table.name,
+        "grain_unique",
+        not dup_dates,
+        surplus,
+        0.0,
+        dup_dates,
+        backfill_fix(dup_dates, table.phase),
+        unit="count",
+        direction="max",
+        note=f"grain ({', '.join(table.grain)})"
+        + (f"; {surplus:,.0f} surplus rows on {len(dup_dates)} dates" if dup_dates else ""),
     )
 
 
@@ -184,38 +243,55 @@ def extra_checks(wh: Warehouse, table: Table, rng: DateRange) -> list[CheckResul
     failures = extra_check_failures(wh, table, in_range(table, rng))
     out = []
     for check in table.checks:
-        per_date = {d: n for d, n in failures[check.name].items() if d is not None
-                    and rng.start <= d <= rng.end}
+        per_date = {
+            d: n for d, n in failures[check.name].items() if d is not None and rng.start <= d <= rng.end
+        }
         bad = tuple(sorted(per_date))
         n = float(sum(per_date.values()))
         passed = not bad or not check.blocking
-        out.append(CheckResult(
-            table.name, f"check:{check.name}", passed, n, 0.0, bad,
-            backfill_fix(bad, table.phase), unit="count", direction="max",
-            note=(check.description or "") + ("" if check.blocking else "; non-blocking"),
-            warn=bool(bad) and not check.blocking,
-        ))
+        out.append(
+            CheckResult(
+                table.name,
+                f"check:{check.name}",
+                passed,
+                n,
+                0.0,
+                bad,
+                backfill_fix(bad, table.phase),
+                unit="count",
+                direction="max",
+                note=(check.description or "") + ("" if check.blocking else "; non-blocking"),
+                warn=bool(bad) and not check.blocking,
+            )
+        )
     return out
 
 
-def contamination(
-    wh: Warehouse, table: Table, facts: DayFacts, strict: bool
-) -> list[CheckResult]:
+def contamination(wh: Warehouse, table: Table, facts: DayFacts, strict: bool) -> list[CheckResult]:
     """Per date: share of rows meeting every contamination condition → CLEAN / PARTIAL / CONTAMINATED."""
     if not table.contamination:
         return []
     cond = " and ".join(f"({c})" for c in table.contamination)
     dates = [d for d in facts.expected if facts.rows.get(d)]
     if not dates:
-        return [CheckResult(table.name, "contamination", True, None, CLEAN if strict else PARTIAL,
-                            note="no rows on expected dates")]
+        return [
+            CheckResult(
+                table.name,
+                "contamination",
+                True,
+                None,
+                CLEAN if strict else PARTIAL,
+                note="no rows on expected dates",
+            )
+        ]
     wh.register_dates("_v_days", dates)
     d = table.date_column
     shares = {
         day: healthy / total
         for day, total, healthy in wh.rows(
             f"select {d}, count(*), count(*) filter (where {cond}) from {table.name} "
-            f"where {d} in (select d from _v_days) group by 1")
+            f"where {d} in (select d from _v_days) group by 1"
+        )
     }
     wh.unregister("_v_days")
     clean = [x for x, s in shares.items() if s >= CLEAN]
@@ -226,12 +302,19 @@ def contamination(
     if partial and not strict:
         note += f"; PARTIAL from {partial[0]}"
     upstream = ", ".join(i for i in table.inputs if i.split(".")[0] not in ("raw", "meta")) or "its inputs"
-    return [CheckResult(
-        table.name, "contamination", not failing, min(shares.values()),
-        CLEAN if strict else PARTIAL, failing,
-        f"rebuild the upstream table first ({upstream}), then: {backfill_fix(failing, table.phase)}",
-        note=note, warn=bool(partial) and not strict,
-    )]
+    return [
+        CheckResult(
+            table.name,
+            "contamination",
+            not failing,
+            min(shares.values()),
+            CLEAN if strict else PARTIAL,
+            failing,
+            f"rebuild the upstream table first ({upstream}), then: {backfill_fix(failing, table.phase)}",
+            note=note,
+            warn=bool(partial) and not strict,
+        )
+    ]
 
 
 def historical_completeness(
@@ -241,38 +324,58 @@ def historical_completeness(
     if table.phase not in ("precompute", "features"):
         return []
     out = []
-    rows = wh.rows(
-        "select partition_date, hist_complete from meta.partitions where table_name = ? "
-        "and status = 'complete' and partition_date between ? and ?",
-        [table.name, rng.start, rng.end],
-    ) if wh.table_exists("meta.partitions") else []
+    rows = (
+        wh.rows(
+            "select partition_date, hist_complete from meta.partitions where table_name = ? "
+            "and status = 'complete' and partition_date between ? and ?",
+            [table.name, rng.start, rng.end],
+        )
+        if wh.table_exists("meta.partitions")
+        else []
+    )
     expected = set(facts.expected)
     rows = [r for r in rows if r[0] in expected]
     if rows:
         bad = tuple(sorted(d for d, ok in rows if ok is False))
         share = 1 - len(bad) / len(rows)
-        out.append(CheckResult(
-            table.name, "hist_complete:ledger", share >= HIST_MIN_SHARE, share, HIST_MIN_SHARE, bad,
-            "rebuild the missing Phase 3 dates first: nbaprops backfill --through analytics, "
-            f"then {backfill_fix(bad, table.phase)}",
-            note=f"{len(rows) - len(bad)}/{len(rows)} partitions built on a complete Phase 3 history",
-        ))
+        out.append(
+            CheckResult(
+                table.name,
+                "hist_complete:ledger",
+                share >= HIST_MIN_SHARE,
+                share,
+                HIST_MIN_SHARE,
+                bad,
+                "rebuild the missing Phase 3 dates first: nbaprops backfill --through analytics, "
+                f"then {backfill_fix(bad, table.phase)}",
+                note=f"{len(rows) - len(bad)}/{len(rows)} partitions built on a complete Phase 3 history",
+            )
+        )
     cols = wh.columns(table.name)
     if "hist_is_complete" in cols:
         early = "and not coalesce(early_season_flag, false)" if "early_season_flag" in cols else ""
         d = table.date_column
         per = wh.rows(
             f"select {d}, count(*), count(*) filter (where hist_is_complete) from {table.name} "
-            f"where {d} between ? and ? {early} group by 1 order by 1", [rng.start, rng.end])
+            f"where {d} between ? and ? {early} group by 1 order by 1",
+            [rng.start, rng.end],
+        )
         total = sum(r[1] for r in per)
         good = sum(r[2] for r in per)
         share = good / total if total else None
         bad = tuple(r[0] for r in per if r[1] and r[2] / r[1] < HIST_MIN_SHARE)
-        out.append(CheckResult(
-            table.name, "hist_is_complete:rows", share is None or share >= HIST_MIN_SHARE, share,
-            HIST_MIN_SHARE, bad, backfill_fix(bad, table.phase),
-            note=f"{good:,}/{total:,} non-early rows" if total else "no non-early rows in range",
-        ))
+        out.append(
+            CheckResult(
+                table.name,
+                "hist_is_complete:rows",
+                share is None or share >= HIST_MIN_SHARE,
+                share,
+                HIST_MIN_SHARE,
+                bad,
+                backfill_fix(bad, table.phase),
+                note=f"{good:,}/{total:,} non-early rows" if total else "no non-early rows in range",
+            )
+        )
     return out
 
 
@@ -283,12 +386,16 @@ def bootstrap_placeholders(wh: Warehouse, table: Table, rng: DateRange) -> list[
         return []
     days = bootstrap_dates(wh, rng)
     if not days:
-        return [CheckResult(table.name, "bootstrap_placeholders", True, None, 1.0,
-                            note="no bootstrap dates in range")]
+        return [
+            CheckResult(
+                table.name, "bootstrap_placeholders", True, None, 1.0, note="no bootstrap dates in range"
+            )
+        ]
     wh.register_dates("_v_boot", days)
     d = table.date_column
     placeholder = "early_season_flag" + (
-        " and not coalesce(is_training_ready, false)" if "is_training_ready" in cols else "")
+        " and not coalesce(is_training_ready, false)" if "is_training_ready" in cols else ""
+    )
     per = wh.rows(
         f"""
         with u as (select game_date, count(distinct player_id) as n
@@ -307,12 +414,19 @@ def bootstrap_placeholders(wh: Warehouse, table: Table, rng: DateRange) -> list[
     expected_n = sum(r[1] for r in per)
     placeholders = sum(r[3] for r in per)
     share = placeholders / expected_n if expected_n else 1.0
-    return [CheckResult(
-        table.name, "bootstrap_placeholders", not bad, share, 1.0, bad,
-        backfill_fix(bad, table.phase),
-        note=f"{placeholders:,} placeholder rows for {expected_n:,} UPCG players on {len(per)} "
-             "bootstrap dates",
-    )]
+    return [
+        CheckResult(
+            table.name,
+            "bootstrap_placeholders",
+            not bad,
+            share,
+            1.0,
+            bad,
+            backfill_fix(bad, table.phase),
+            note=f"{placeholders:,} placeholder rows for {expected_n:,} UPCG players on {len(per)} "
+            "bootstrap dates",
+        )
+    ]
 
 
 def check_table(
