@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,8 @@ import pytest
 from nbaprops import registry
 from nbaprops.partitions import DateRange, expected_dates, install_settings
 from nbaprops.warehouse import Warehouse
+
+pytestmark = pytest.mark.realdata
 
 START = date(2021, 8, 1)
 END = date(2025, 12, 31)
@@ -49,9 +51,7 @@ def built(real_ingested: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     shutil.copy(real_ingested, db)
     with Warehouse(db) as wh:
         build(wh, ("analytics", "precompute"))
-        missing = [
-            t for t in (*PHASE4, "analytics.upcoming_player_game_context") if not wh.table_exists(t)
-        ]
+        missing = [t for t in (*PHASE4, "analytics.upcoming_player_game_context") if not wh.table_exists(t)]
         assert not missing, f"models not registered or not built: {missing}"
     return db
 
@@ -69,13 +69,27 @@ def date_col(name: str) -> str:
 def test_no_rows_on_bootstrap_dates(wh: Warehouse) -> None:
     # the range does hold bootstrap dates with games (each season's first 14 days)
     assert wh.scalar(BOOTSTRAP_SQL.format(table="raw.schedule_games", col="game_date")) > 100
+    rng = DateRange(START, END)
     for name in PHASE4:
-        assert wh.scalar(BOOTSTRAP_SQL.format(table=name, col=date_col(name))) == 0, name
-        first = wh.scalar(
-            f"select min(t.{date_col(name)} - c.season_start) from {name} t "
-            "join raw.season_calendar c on c.season_year = t.season_year"
+        table = registry.get(name)
+        assert wh.scalar(BOOTSTRAP_SQL.format(table=name, col=table.date_column)) == 0, name
+        # each season starts on its first expected (non-bootstrap) date: no ladder leaves a hole (§8 #39)
+        expected = expected_dates(wh, table.expected, rng)
+        first_expected = dict(
+            wh.rows(
+                "select c.season_year, min(d) from (select unnest(?::date[]) as d) e "
+                "join raw.season_calendar c on e.d >= c.season_start "
+                "and e.d < c.season_start + interval 300 day group by 1",
+                [expected],
+            )
         )
-        assert first == 14, (name, first)  # day 14 is the first non-bootstrap date
+        first_row = dict(wh.rows(f"select season_year, min({table.date_column}) from {name} group by 1"))
+        for season, first in first_row.items():
+            assert first - wh.scalar(
+                "select season_start from raw.season_calendar where season_year = ?", [season]
+            ) >= timedelta(days=14), (name, season, first)
+            if season in first_expected:
+                assert first == first_expected[season], (name, season, first, first_expected[season])
 
 
 def test_coverage_of_expected_dates_in_shot_seasons(wh: Warehouse) -> None:
@@ -121,12 +135,17 @@ def test_tdza_has_every_team_with_five_games_on_every_date(wh: Warehouse) -> Non
 
 
 def test_zone_columns_and_psza_only_in_shot_seasons(wh: Warehouse) -> None:
-    psza_seasons = [r[0] for r in wh.rows(
-        "select distinct season_year from precompute.player_shot_zone_analysis order by 1")]
+    psza_seasons = [
+        r[0]
+        for r in wh.rows("select distinct season_year from precompute.player_shot_zone_analysis order by 1")
+    ]
     assert psza_seasons == list(SHOT_SEASONS)
-    zone = dict(wh.rows(
-        "select season_year, avg(case when paint_defense_vs_league_pp is not null then 1.0 else 0 end) "
-        "from precompute.team_defense_zone_analysis group by 1"))
+    zone = dict(
+        wh.rows(
+            "select season_year, avg(case when paint_defense_vs_league_pp is not null then 1.0 else 0 end) "
+            "from precompute.team_defense_zone_analysis group by 1"
+        )
+    )
     assert zone[2021] == 0.0
     assert all(zone[s] == 1.0 for s in SHOT_SEASONS), zone
     # PDC exists outside the shot seasons (2021-22 and the partial 2025-26)
@@ -193,7 +212,8 @@ def test_windows_match_a_direct_recomputation(wh: Warehouse) -> None:
     # a different formulation (rank the games before d) for a sample of rows of each table
     bad = wh.rows(
         """
-        with s as (select * from precompute.player_daily_cache using sample reservoir(300 rows) repeatable (7)),
+        with s as (select * from precompute.player_daily_cache
+                   using sample reservoir(300 rows) repeatable (7)),
         g as (
             select s.cache_date, s.player_id, p.points,
                    row_number() over (partition by s.cache_date, s.player_id
@@ -204,12 +224,12 @@ def test_windows_match_a_direct_recomputation(wh: Warehouse) -> None:
         ),
         r as (select cache_date, player_id, avg(points) filter (where k <= 10) as l10,
                      avg(points) as season, count(*) as n from g group by 1, 2)
-        select s.cache_date, s.player_id from s join r using (cache_date, player_id)
-        where abs(s.points_avg_last_10 - r.l10) > 1e-9 or abs(s.points_avg_season - r.season) > 1e-9
-           or s.games_played_season <> r.n
+        select count(*), count(*) filter (where abs(s.points_avg_last_10 - r.l10) > 1e-9
+               or abs(s.points_avg_season - r.season) > 1e-9 or s.games_played_season <> r.n)
+        from s join r using (cache_date, player_id)
         """
     )
-    assert bad == []
+    assert bad == [(300, 0)]
     bad = wh.rows(
         """
         with s as (select * from precompute.team_defense_zone_analysis
@@ -224,17 +244,18 @@ def test_windows_match_a_direct_recomputation(wh: Warehouse) -> None:
         ),
         r as (select analysis_date, team_abbr, avg(defensive_rating) as dr, count(*) as n
               from g where k <= 15 group by 1, 2)
-        select s.analysis_date, s.team_abbr from s join r using (analysis_date, team_abbr)
-        where abs(s.defensive_rating_avg_last_15 - r.dr) > 1e-9 or s.games_in_sample <> r.n
+        select count(*), count(*) filter (where abs(s.defensive_rating_avg_last_15 - r.dr) > 1e-9
+               or s.games_in_sample <> r.n)
+        from s join r using (analysis_date, team_abbr)
         """
     )
-    assert bad == []
+    assert bad == [(200, 0)]
     rates = wh.rows(
         "select min(paint_rate_last_10 + mid_range_rate_last_10 + three_rate_last_10), "
         "max(paint_rate_last_10 + mid_range_rate_last_10 + three_rate_last_10), "
         "avg(paint_rate_last_10), avg(three_rate_last_10) from precompute.player_shot_zone_analysis"
     )[0]
-    assert 0.999 <= rates[0] and rates[1] <= 1.001
+    assert rates[0] >= 0.999 and rates[1] <= 1.001
     assert 0.4 < rates[2] < 0.6 and 0.3 < rates[3] < 0.5  # typical player mix: paint ≈ 0.5, three ≈ 0.4
 
 
@@ -284,11 +305,13 @@ def test_point_in_time_perturbation(built: Path, tmp_path: Path) -> None:
                 )
             ]
             snapshots[name] = ", ".join(cols)
-            w.execute(f"create table main.before_{name.split('.')[1]} as "
-                      f"select {snapshots[name]} from {name}")
+            w.execute(
+                f"create table main.before_{name.split('.')[1]} as select {snapshots[name]} from {name}"
+            )
         assert w.scalar("select count(*) from analytics.player_game_summary where game_date = ?", [d]) > 100
         w.execute(
-            "update analytics.player_game_summary set points = points + 7, minutes_played = minutes_played + 5,"
+            "update analytics.player_game_summary set points = points + 7,"
+            " minutes_played = minutes_played + 5,"
             " usage_rate = usage_rate + 10, fg_attempts = fg_attempts + 3, ft_makes = ft_makes + 2,"
             " paint_attempts = paint_attempts + 3, paint_makes = paint_makes + 3,"
             " three_pt_attempts = three_pt_attempts + 1 where game_date = ?",

@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,23 @@ FILES = {
     "oddsapi_props_player_points_synthetic.csv": "oddsapi_props_player_points_*.csv.gz",
     "arenas_synthetic.csv": "arenas_*.csv",
 }
-STATS = ("fg", "fga", "fg3", "fg3a", "ft", "fta", "orb", "drb", "trb", "ast", "stl", "blk", "tov", "pf", "pts")
+STATS = (
+    "fg",
+    "fga",
+    "fg3",
+    "fg3a",
+    "ft",
+    "fta",
+    "orb",
+    "drb",
+    "trb",
+    "ast",
+    "stl",
+    "blk",
+    "tov",
+    "pf",
+    "pts",
+)
 
 
 class League:
@@ -54,10 +71,18 @@ class League:
         self._cache: dict[str, list[dict[str, str]]] = {}
 
     def rows(self, name: str) -> list[dict[str, str]]:
+        """Rows as dicts (small and medium files)."""
         if name not in self._cache:
             with (self.root / f"{name}_synthetic.csv").open(encoding="utf-8", newline="") as fh:
                 self._cache[name] = list(csv.DictReader(fh))
         return self._cache[name]
+
+    def table(self, name: str) -> tuple[dict[str, int], list[list[str]]]:
+        """(column index, rows as lists): cheaper for the big shots and props files."""
+        with (self.root / f"{name}_synthetic.csv").open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader)
+            return {c: i for i, c in enumerate(header)}, list(reader)
 
 
 @pytest.fixture(scope="module")
@@ -95,11 +120,16 @@ def phase_of(league: League) -> dict[str, str]:
     return out
 
 
+def key_date(game_key: str) -> dt.date:
+    """Date of a bref game_key."""
+    return dt.date(int(game_key[:4]), int(game_key[4:6]), int(game_key[6:8]))
+
+
 def team_days(rows: list[dict[str, str]]) -> dict[tuple[str, str], list[dt.date]]:
     """(season_end_year, team) -> sorted game dates, from bref_schedule rows."""
     out: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
     for r in rows:
-        day = dt.date(int(r["game_key"][:4]), int(r["game_key"][4:6]), int(r["game_key"][6:8]))
+        day = key_date(r["game_key"])
         out[(r["season_end_year"], r["visitor_team_abbr"])].append(day)
         out[(r["season_end_year"], r["home_team_abbr"])].append(day)
     return {k: sorted(v) for k, v in out.items()}
@@ -107,9 +137,7 @@ def team_days(rows: list[dict[str, str]]) -> dict[tuple[str, str], list[dt.date]
 
 def regular_schedule(league: League) -> list[dict[str, str]]:
     phase = phase_of(league)
-    return [
-        r for r in league.rows("bref_schedule") if phase.get(r["game_key"], "regular") == "regular"
-    ]
+    return [r for r in league.rows("bref_schedule") if phase.get(r["game_key"], "regular") == "regular"]
 
 
 # ---------------------------------------------------------------- files and formats
@@ -129,7 +157,7 @@ def test_headers_equal_the_real_files(league: League) -> None:
         real = sorted(data.glob(pattern))
         assert real, pattern
         opener = gzip.open if real[0].suffix == ".gz" else open
-        with opener(real[0], "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        with opener(real[0], "rt", encoding="utf-8") as fh:
             real_header = next(csv.reader(fh))
         with (league.root / synthetic).open(encoding="utf-8") as fh:
             assert next(csv.reader(fh)) == real_header, synthetic
@@ -152,12 +180,11 @@ def test_cell_formats(league: League) -> None:
     assert all(re.fullmatch(r"-?\d+\.0", r["PLUS_MINUS"]) for r in logs)
     assert all(re.fullmatch(r"0\.\d{1,3}|1\.0", r["FG_PCT"]) for r in logs)
     sched = league.rows("bref_schedule")
-    assert all(re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [A-Z][a-z]{2} \d{1,2}, \d{4}", r["date"]) for r in sched)
+    assert all(
+        re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [A-Z][a-z]{2} \d{1,2}, \d{4}", r["date"]) for r in sched
+    )
     assert all(re.fullmatch(r"\d{1,2}:\d{2}p", r["game_start_time"]) for r in sched)
     assert all(re.fullmatch(r"\d{1,2},\d{3}|", r["attendance"]) for r in sched)
-    shots = league.rows("nbacom_shots")
-    assert all(re.fullmatch(r"\d{2}-\d{2}-\d{4}", r["GAME_DATE"]) for r in shots[:5000])
-    assert all(not r["GAME_ID"].startswith("0") and len(r["GAME_ID"]) == 8 for r in shots[:5000])
 
 
 # ---------------------------------------------------------------- schedule
@@ -179,11 +206,10 @@ def test_82_games_41_at_home(league: League) -> None:
 def test_schedule_calendar(league: League) -> None:
     rows = regular_schedule(league)
     for season, year in (("2024", 2023), ("2025", 2024)):
-        days = sorted({dt.date.fromisoformat(f"{r['game_key'][:4]}-{r['game_key'][4:6]}-{r['game_key'][6:8]}")
-                       for r in rows if r["season_end_year"] == season})  # fmt: skip
+        days = sorted({key_date(r["game_key"]) for r in rows if r["season_end_year"] == season})
         assert days[0].month == 10 and 15 <= days[0].day <= 21  # third week of October
         assert dt.date(year + 1, 4, 5) <= days[-1] <= dt.date(year + 1, 4, 20)
-        gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False) if a.month == 2]
+        gaps = [(b - a).days for a, b in pairwise(days) if a.month == 2]
         assert max(gaps) >= 7  # All-Star break: no games for a week in February
     for (_, _), dates in team_days(league.rows("bref_schedule")).items():
         assert len(dates) == len(set(dates))  # at most one game per day
@@ -193,12 +219,10 @@ def test_schedule_calendar(league: League) -> None:
 def test_back_to_backs_and_road_trips(league: League) -> None:
     rows = regular_schedule(league)
     for season in ("2024", "2025"):
-        season_rows = sorted(
-            (r for r in rows if r["season_end_year"] == season), key=lambda r: r["game_key"]
-        )
+        season_rows = sorted((r for r in rows if r["season_end_year"] == season), key=lambda r: r["game_key"])
         b2b = total = 0
         for (_, team), dates in team_days(season_rows).items():
-            team_b2b = sum((b - a).days == 1 for a, b in zip(dates, dates[1:], strict=False))
+            team_b2b = sum((b - a).days == 1 for a, b in pairwise(dates))
             assert team_b2b / len(dates) <= 0.35
             b2b += team_b2b
             total += len(dates)
@@ -234,7 +258,10 @@ def test_postseason(league: League) -> None:
     assert any(t.startswith("2024 NBA Eastern Conference First Round Game 1: ") for t in titles)
     assert any(t.startswith("2024 NBA Finals Game 4: ") for t in titles)
     regular = [r["title"] for r in league.rows("bref_games") if phase[r["game_key"]] == "regular"]
-    assert all(re.fullmatch(r"[A-Za-z0-9 ]+ at [A-Za-z0-9 ]+ Box Score, [A-Z][a-z]+ \d{1,2}, \d{4}", t) for t in regular)
+    assert all(
+        re.fullmatch(r"[A-Za-z0-9 ]+ at [A-Za-z0-9 ]+ Box Score, [A-Z][a-z]+ \d{1,2}, \d{4}", t)
+        for t in regular
+    )
 
 
 def test_game_ids_and_keys(league: League) -> None:
@@ -293,7 +320,7 @@ def test_box_scores_are_consistent(league: League) -> None:
             assert v["ft"] <= v["fta"] and v["trb"] == v["orb"] + v["drb"]
         for s in STATS:
             assert sum(int(r[s]) for r in played) == int(t[s]), (t["game_key"], s)
-        ot = {"": 0, "OT": 1}.get(sched[t["game_key"]]["overtimes"], None)
+        ot = {"": 0, "OT": 1}.get(sched[t["game_key"]]["overtimes"])
         if ot is None:
             ot = int(sched[t["game_key"]]["overtimes"][:-2])
         assert int(t["mp"]) == 240 + 25 * ot
@@ -309,8 +336,11 @@ def test_box_scores_are_consistent(league: League) -> None:
 def test_games_have_a_winner_and_overtimes(league: League) -> None:
     teams = league.rows("bref_team_box")
     sched = {r["game_key"]: r for r in league.rows("bref_schedule")}
-    logs = {(r["GAME_DATE"].replace("-", ""), r["TEAM_ABBREVIATION"]): r for r in league.rows("nbacom_team_game_logs")}
-    n_ot = Counter()
+    logs = {
+        (r["GAME_DATE"].replace("-", ""), r["TEAM_ABBREVIATION"]): r
+        for r in league.rows("nbacom_team_game_logs")
+    }
+    n_ot: Counter[str] = Counter()
     for away, home in zip(teams[0::2], teams[1::2], strict=True):
         assert away["game_key"] == home["game_key"] and home["is_home"] == "1"
         assert int(away["pts"]) != int(home["pts"])
@@ -318,7 +348,9 @@ def test_games_have_a_winner_and_overtimes(league: League) -> None:
         assert (int(s["home_pts"]), int(s["visitor_pts"])) == (int(home["pts"]), int(away["pts"]))
         n_ot[s["overtimes"]] += 1
         if s["overtimes"]:  # tied after regulation
-            assert sum(int(away[f"ls_{q}"]) for q in range(1, 5)) == sum(int(home[f"ls_{q}"]) for q in range(1, 5))
+            assert sum(int(away[f"ls_{q}"]) for q in range(1, 5)) == sum(
+                int(home[f"ls_{q}"]) for q in range(1, 5)
+            )
         for row, opp in ((home, away), (away, home)):
             log = logs[(row["game_key"][:8], BREF_TO_TRI.get(row["team"], row["team"]))]
             assert int(log["PTS"]) == int(row["pts"])
@@ -349,7 +381,12 @@ def test_published_oracles_follow_the_bref_formulas(league: League) -> None:
         for t, o in (pair, pair[::-1]):
             g = {k: int(t[k]) for k in STATS}
             h = {k: int(o[k]) for k in STATS}
-            raw.append(g["fga"] + 0.4 * g["fta"] - 1.07 * g["orb"] / (g["orb"] + h["drb"]) * (g["fga"] - g["fg"]) + g["tov"])
+            raw.append(
+                g["fga"]
+                + 0.4 * g["fta"]
+                - 1.07 * g["orb"] / (g["orb"] + h["drb"]) * (g["fga"] - g["fg"])
+                + g["tov"]
+            )
         poss = sum(raw) / 2
         minutes = int(pair[0]["mp"])
         pace = 48 * poss / (minutes / 5)
@@ -382,7 +419,9 @@ def test_rotation_minutes_and_persistent_skill(league: League) -> None:
     by_player: dict[str, list[int]] = defaultdict(list)
     for r in sorted(logs, key=lambda r: r["GAME_DATE"]):
         by_player[r["PLAYER_ID"]].append(int(r["PTS"]))
-    halves = [(np.mean(v[: len(v) // 2]), np.mean(v[len(v) // 2 :])) for v in by_player.values() if len(v) >= 40]
+    halves = [
+        (np.mean(v[: len(v) // 2]), np.mean(v[len(v) // 2 :])) for v in by_player.values() if len(v) >= 40
+    ]
     first, second = np.array(halves).T
     assert np.corrcoef(first, second)[0, 1] > 0.8  # rolling averages are predictive
     assert 100 <= float(np.mean([int(r["PTS"]) for r in league.rows("nbacom_team_game_logs")])) <= 125
@@ -440,34 +479,37 @@ def test_player_identity_trades_and_injuries(league: League) -> None:
 
 
 def test_shots_match_the_box_score(league: League) -> None:
-    shots = league.rows("nbacom_shots")
-    assert {r["SEASON_2"] for r in shots} == {"2023-24", "2024-25"}
-    regular_ids = {r["GAME_ID"] for r in league.rows("nbacom_player_game_logs")}
+    col, shots = league.table("nbacom_shots")
+    season, gid, pid, made_c, shot_type, zone_c = (
+        col[c] for c in ("SEASON_2", "GAME_ID", "PLAYER_ID", "SHOT_MADE", "SHOT_TYPE", "BASIC_ZONE")
+    )
+    assert {r[season] for r in shots} == {"2023-24", "2024-25"}
+    threes = {"Left Corner 3", "Right Corner 3", "Above the Break 3", "Backcourt"}
     agg: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    zones = Counter()
+    zones: Counter[str] = Counter()
     for r in shots:
-        game_id = r["GAME_ID"].zfill(10)
-        assert game_id in regular_ids
-        three_zone = r["BASIC_ZONE"] in {"Left Corner 3", "Right Corner 3", "Above the Break 3", "Backcourt"}
-        assert three_zone == (r["SHOT_TYPE"] == "3PT Field Goal")
-        assert (r["SHOT_MADE"] == "TRUE") == (r["EVENT_TYPE"] == "Made Shot")
-        made = r["SHOT_MADE"] == "TRUE"
-        a = agg[(game_id, r["PLAYER_ID"])]
+        three_zone = r[zone_c] in threes
+        assert three_zone == (r[shot_type] == "3PT Field Goal")
+        made = r[made_c] == "TRUE"
+        a = agg[(r[gid], r[pid])]
         a[0] += 1
         a[1] += three_zone
         a[2] += made
         a[3] += made and three_zone
-        zones[r["BASIC_ZONE"]] += 1
+        zones[r[zone_c]] += 1
     for r in shots[:20000]:
-        d = math.hypot(float(r["LOC_X"]), float(r["LOC_Y"]) - 5.25)
-        assert abs(d - int(r["SHOT_DISTANCE"])) <= 1.5
+        assert (r[made_c] == "TRUE") == (r[col["EVENT_TYPE"]] == "Made Shot")
+        assert re.fullmatch(r"\d{2}-\d{2}-\d{4}", r[col["GAME_DATE"]]) and len(r[gid]) == 8
+        d = math.hypot(float(r[col["LOC_X"]]), float(r[col["LOC_Y"]]) - 5.25)
+        assert abs(d - int(r[col["SHOT_DISTANCE"]])) <= 1.5
     logs = {(r["GAME_ID"], r["PLAYER_ID"]): r for r in league.rows("nbacom_player_game_logs")}
-    for key, log in logs.items():
+    assert {g.zfill(10) for g, _ in agg} <= {g for g, _ in logs}  # regular season, padded id joins
+    for (game_id, player_id), log in logs.items():
         expected = [int(log[c]) for c in ("FGA", "FG3A", "FGM", "FG3M")]
-        assert agg.get(key, [0, 0, 0, 0]) == expected, key
+        assert agg.get((game_id.lstrip("0"), player_id), [0, 0, 0, 0]) == expected
     total = sum(zones.values())
     paint = (zones["Restricted Area"] + zones["In The Paint (Non-RA)"]) / total
-    three = (total - paint * total - zones["Mid-Range"]) / total
+    three = sum(zones[z] for z in threes) / total
     assert 0.40 <= paint <= 0.56 and 0.33 <= three <= 0.47
 
 
@@ -491,52 +533,58 @@ def _american_p(a: float) -> float:
 
 
 def test_points_props(league: League) -> None:
-    props = league.rows("oddsapi_props_player_points")
+    col, props = league.table("oddsapi_props_player_points")
+    src, event, player, market, line, book, game_c, time_c, over, under = (
+        col[c] for c in ("source_file", "event_id", "player", "market", "line", "bookmaker",
+                         "game", "game_time", "over_odds", "under_odds")
+    )  # fmt: skip
     sched = {(r["game_key"][:8], r["visitor_team_name"], r["home_team_name"]): r
              for r in league.rows("bref_schedule") if r["season_end_year"] == "2025"}  # fmt: skip
     rosters: dict[str, set[str]] = defaultdict(set)  # lookup names per bref team, newest season
-    for r in league.rows("bref_player_box") + league.rows("bref_inactives"):
-        if r["game_key"][:8] >= "20241001":
-            rosters[r["team"]].add(lookup(r["player"]))
-    groups: dict[tuple[str, str, str, str], list[dict[str, str]]] = defaultdict(list)
-    events: dict[str, set[str]] = defaultdict(set)
-    checked: set[tuple[str, str, str, str]] = set()
+    for b in league.rows("bref_player_box") + league.rows("bref_inactives"):
+        if b["game_key"][:8] >= "20241001":
+            rosters[b["team"]].add(lookup(b["player"]))
+    groups: dict[tuple[str, ...], list[list[str]]] = defaultdict(list)
+    pulls: dict[str, set[str]] = defaultdict(set)
+    checked: dict[tuple[str, ...], set[str]] = {}  # (pull, tip, game) -> lookups of both rosters
+    known = {b: lookup(b) for b in {r[player] for r in props}}
     for r in props:
-        assert r["market"] == "player_points"
-        key = (r["source_file"], r["game_time"], r["game"], r["player"])
+        assert r[market] == "player_points"
+        key = (r[src], r[time_c], r[game_c])
         if key not in checked:
-            checked.add(key)
-            m = re.fullmatch(r"raw_(\d{8})_(150000|220000)\.csv", r["source_file"])
+            m = re.fullmatch(r"raw_(\d{8})_(150000|220000)\.csv", r[src])
             assert m
-            tip = dt.datetime.strptime(r["game_time"], "%Y-%m-%dT%H:%M:%SZ")
+            tip = dt.datetime.strptime(r[time_c], "%Y-%m-%dT%H:%M:%SZ")
             pulled = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
             assert pulled < tip and tip.hour in (23, 0, 1, 2, 3)
-            away, home = r["game"].split(" @ ")
+            away, home = r[game_c].split(" @ ")
             game = sched[(m.group(1), away, home)]  # ET date of the file = schedule date
-            teams = rosters[game["home_team_abbr"]] | rosters[game["visitor_team_abbr"]]
-            assert lookup(r["player"]) in teams
-            events[r["event_id"]].add(m.group(2))
-        groups[(r["source_file"], r["event_id"], r["player"], r["bookmaker"])].append(r)
-    assert all(pulls == {"150000", "220000"} for pulls in events.values())
-    future = {(r["game_key"][:8], r["visitor_team_name"], r["home_team_name"]) for r in sched.values() if not r["home_pts"]}
-    lined = {(r["source_file"][4:12], *r["game"].split(" @ ")) for r in props}
-    assert future <= lined and len(lined) == len(sched)
-    assert len({r["bookmaker"] for r in props}) >= 6
-    main_lines: dict[tuple[str, str, str, str], float] = {}
-    for key, rows in groups.items():
+            checked[key] = rosters[game["home_team_abbr"]] | rosters[game["visitor_team_abbr"]]
+            pulls[r[event]].add(m.group(2))
+        assert known[r[player]] in checked[key]
+        groups[(r[src], r[event], r[player], r[book])].append(r)
+    assert all(p == {"150000", "220000"} for p in pulls.values())
+    future = {
+        (g["game_key"][:8], g["visitor_team_name"], g["home_team_name"])
+        for g in sched.values()
+        if not g["home_pts"]
+    }
+    lined = {(k[0][4:12], *k[2].split(" @ ")) for k in checked}
+    assert future <= lined and len(lined) == len(sched)  # every game of the season, played or not
+    assert len({r[book] for r in props}) >= 6
+    main_lines: dict[tuple[str, ...], float] = {}
+    for group, rows in groups.items():
         assert 2 <= len(rows) <= 4  # main + 1-3 alternates
-        gap = [abs(_american_p(float(r["over_odds"])) - _american_p(float(r["under_odds"]))) for r in rows]
+        gap = [abs(_american_p(float(r[over])) - _american_p(float(r[under]))) for r in rows]
         main = rows[int(np.argmin(gap))]
-        assert float(main["line"]) % 1 == 0.5
-        assert -135 <= float(main["over_odds"]) <= 105 and -135 <= float(main["under_odds"]) <= 105
-        assert all(g > min(gap) for g, r in zip(gap, rows, strict=True) if r is not main)
-        main_lines[key] = float(main["line"])
-    moved = sum(
-        main_lines[(f"raw_{k[0][4:12]}_150000.csv", *k[1:])] != line
-        for k, line in main_lines.items()
-        if k[0].endswith("220000.csv") and (f"raw_{k[0][4:12]}_150000.csv", *k[1:]) in main_lines
-    )
-    assert 0.05 <= moved / (len(main_lines) / 2) <= 0.5
+        assert float(main[line]) % 1 == 0.5
+        assert -135 <= float(main[over]) <= 105 and -135 <= float(main[under]) <= 105
+        assert sorted(gap)[1] > min(gap)  # alternates are more lopsided than the main line
+        main_lines[group] = float(main[line])
+    opening = {k[1:]: v for k, v in main_lines.items() if k[0].endswith("_150000.csv")}
+    current = {k[1:]: v for k, v in main_lines.items() if k[0].endswith("_220000.csv")}
+    moved = sum(opening[k] != v for k, v in current.items() if k in opening)
+    assert 0.05 <= moved / len(current) <= 0.5
 
 
 def test_game_odds(league: League) -> None:
@@ -567,7 +615,9 @@ def test_older_sbr_conventions(season: int, tmp_path: Path) -> None:
     with (tmp_path / "sbr.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     label = f"{season}-{(season + 1) % 100:02d}"
-    assert all(r["source_table"] == f"odds_{label}" and re.fullmatch(rf"{label}-\d{{4}}", r["Date"]) for r in rows)
+    assert all(
+        r["source_table"] == f"odds_{label}" and re.fullmatch(rf"{label}-\d{{4}}", r["Date"]) for r in rows
+    )
     charlotte = {r["Home"] for r in rows} & {"Charlotte Bobcats", "Charlotte Hornets"}
     if season <= 2021:
         assert charlotte == {"Charlotte Bobcats"}

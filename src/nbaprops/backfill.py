@@ -401,21 +401,30 @@ def run_plan(
     plan: Plan,
     run_id: str,
     batch_days: int | None,
-    gate: Callable[[str], None] | None = None,
+    gate: Callable[[str], set[int]] | None = None,
     progress: Progress | None = None,
 ) -> list[ModelResult]:
     """Build every planned partition in DAG order, independent tables side by side (one DuckDB
-    connection each), with a gate before each new phase."""
+    connection each), with a gate before each new phase.
+
+    The gate returns the seasons it refuses: their dates are withheld from every later phase (the
+    caller reports them); the seasons that pass go on.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
+    season_of = dict(wh.rows("select distinct game_date, season_year from raw.schedule_games"))
     results: list[ModelResult] = []
+    refused: set[int] = set()
     current_phase = None
     for group in parallel_groups(plan.items):
         phase = group[0].table.phase
         if phase != current_phase:
             if current_phase is not None and gate is not None:
-                gate(phase)
+                refused |= gate(phase)
             current_phase = phase
+        for item in group:
+            for d in [d for d in item.reasons if season_of.get(d) in refused]:
+                del item.reasons[d]
         if len(group) == 1:
             results.append(build_table(wh, group[0], run_id, batch_days, progress))
             continue

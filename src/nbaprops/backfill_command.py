@@ -19,7 +19,8 @@ from nbaprops.backfill import make_plan, run_plan
 from nbaprops.errors import GateFailed, UsageError
 from nbaprops.partitions import DateRange, expected_dates
 from nbaprops.runs import finish_run, start_run
-from nbaprops.validate.gates import enforce_gate, season_label
+from nbaprops.validate.gates import gate_results, season_label
+from nbaprops.validate.results import CheckResult
 from nbaprops.warehouse import Warehouse
 
 
@@ -84,12 +85,13 @@ def run_backfill(
                     tasks[table] = bars.add_task(table, total=total)
                 bars.update(tasks[table], completed=done)
 
+            refusals: list[CheckResult] = []
             results = run_plan(
                 wh,
                 plan,
                 run_id,
                 batch_days,
-                gate=lambda phase: enforce_gate(wh, phase, rng),
+                gate=lambda phase: phase_gate(wh, phase, rng, refusals),
                 progress=progress,
             )
     except GateFailed as exc:
@@ -104,17 +106,35 @@ def run_backfill(
     written = sum(r.partitions_written for r in results)
     failed = sum(r.partitions_failed for r in results)
     expected_total = sum(len(expected_dates(wh, i.table.expected, rng)) for i in plan.items)
+    status = "gate_failed" if refusals else "succeeded" if not failed else "completed_with_failures"
     summary: dict[str, Any] = {
         "run_id": run_id,
-        "status": "succeeded" if not failed else "completed_with_failures",
+        "status": status,
         "partitions_written": written,
         "partitions_skipped": expected_total - written - failed,
         "partitions_failed": failed,
         "seconds": round(time.perf_counter() - started, 3),
         "models": [asdict(r) | {"seconds": round(r.seconds, 3)} for r in results],
+        "gates": [r.as_json() for r in refusals],
+        "gate_report": [line for r in refusals for line in r.lines()],
     }
     finish_run(wh, run_id, summary["status"], summary)
     return summary
+
+
+def phase_gate(wh: Warehouse, phase: str, rng: DateRange, refusals: list[CheckResult]) -> set[int]:
+    """Seasons refused before `phase`. A failing check that is not about one season's date
+    completeness (e.g. a critical field over the range) stops the whole run."""
+    failures = [r for r in gate_results(wh, phase, rng) if not r.passed]
+    seen = {(r.table, r.check) for r in refusals}
+    refusals.extend(r for r in failures if (r.table, r.check) not in seen)
+    whole = [r for r in failures if not r.check.startswith("date_completeness:")]
+    if whole:
+        lines = [f"gate before {phase}: {len(failures)} check(s) failed"]
+        for r in failures:
+            lines.extend(r.lines())
+        raise GateFailed("\n".join(lines))
+    return {int(r.check.split(":")[1][:4]) for r in failures}
 
 
 def print_plan(console: Console, payload: dict[str, Any]) -> None:

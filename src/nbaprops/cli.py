@@ -115,7 +115,10 @@ def backfill(
             f"{summary['partitions_skipped']} up to date, {summary['partitions_failed']} failed "
             f"in {summary['seconds']:.1f}s (run {summary['run_id']})"
         )
-    if summary.get("partitions_failed"):
+    if summary.get("gate_report"):
+        sys.stderr.write("gate refused seasons (their later phases were not built):\n")
+        sys.stderr.write("\n".join(summary["gate_report"]) + "\n")
+    if summary.get("partitions_failed") or summary.get("gate_report"):
         sys.exit(1)
 
 
@@ -334,6 +337,124 @@ def report(
             click.echo(f"wrote {p}")
         for name, ok in written["ready"].items():
             click.echo(f"{name}: {'READY' if ok else 'NOT_READY'}")
+
+
+TARGET_CHOICES = click.Choice(["points", "threes"])
+
+
+@app.command()
+@click.option("--target", type=TARGET_CHOICES, default="points", help="Label: points or threes made")
+@click.option("--start", default=None, help="First training date; default: --end minus 364 days")
+@click.option("--end", default=None, help="Last training date; default: last training-ready date")
+@click.option("--test-end", default=None, help="Last held-out test date; default: --end + 60 days")
+@db_option
+@json_option
+def train(target: str, start: str | None, end: str | None, test_end: str | None, db: str | None,
+          as_json: bool) -> None:
+    """Phase 5: fit a GBDT (chronological early stopping) and register a versioned artifact."""
+    from nbaprops.ml.train import run_train
+    from nbaprops.partitions import parse_date
+
+    first = parse_date(start, "--start") if start else None
+    last = parse_date(end, "--end") if end else None
+    test_last = parse_date(test_end, "--test-end") if test_end else None
+    with open_warehouse(db, must_exist=True) as wh:
+        card = run_train(wh, target, first, last, test_last)
+    if as_json:
+        emit_json(card)
+        return
+    m = card["metrics"]
+    out.print(f"{card['model_id']}: {card['n_train']:,} fit + {card['n_valid']:,} validation rows "
+              f"({card['train_start']} .. {card['trained_through_date']}), {card['best_iteration']} "
+              f"iterations, validation MAE {m['valid_mae']}")
+    if m["test"]["n"]:
+        base = ", ".join(f"{k.removeprefix('baseline_')} {v}" for k, v in m["test"]["baselines"].items())
+        out.print(f"test {card['test_start']} .. {card['test_end']}: {m['test']['n']:,} rows, MAE "
+                  f"{m['test']['mae']} (baselines: {base})")
+    out.print(f"artifact {card['artifact_path']}")
+
+
+@app.command()
+@click.option("--seasons", default=None, help="Comma list of season start years (default 2023,2024)")
+@click.option("--window-days", type=click.IntRange(min=30), default=365, help="Training window per month")
+@click.option("--min-edge", type=click.FloatRange(min=0), default=1.0, help="Edge needed to bet")
+@db_option
+@json_option
+def evaluate(seasons: str | None, window_days: int, min_edge: float, db: str | None, as_json: bool) -> None:
+    """Phase 5: monthly walk-forward backtest, baselines, and the markets against real prop lines."""
+    from nbaprops.ml.evaluate import run_evaluate
+    from nbaprops.runs import finish_run, start_run
+
+    try:
+        years = tuple(int(s) for s in seasons.split(",") if s.strip()) if seasons else None
+    except ValueError:
+        raise UsageError(f"--seasons {seasons!r}: use start years such as 2023,2024") from None
+    with open_warehouse(db, must_exist=True) as wh:
+        args = {"seasons": years, "window_days": window_days, "min_edge": min_edge}
+        run_id = start_run(wh, "evaluate", args)
+        try:
+            report = run_evaluate(wh, years, window_days, min_edge, run_id)
+        except BaseException as exc:
+            finish_run(wh, run_id, "failed", {"error": str(exc).splitlines()[0] if str(exc) else repr(exc)})
+            raise
+        finish_run(wh, run_id, "succeeded", {"suspected_leakage": report["suspected_leakage"]})
+    if as_json:
+        emit_json(report)
+        return
+    wf = report["walk_forward"]
+    base = ", ".join(f"{k} {v}" for k, v in wf["baselines"].items())
+    out.print(f"walk-forward points {', '.join(wf['seasons'])}: n={wf['n']:,} MAE {wf['mae']} "
+              f"(baselines: {base})")
+    for tier, v in wf["by_minutes_tier"].items():
+        out.print(f"  minutes {tier}: n={v['n']:,} MAE {v['mae']}")
+    for market, m in report["markets"].items():
+        if not m.get("n"):
+            out.print(f"{market}: {m.get('note', 'no rows')}")
+            continue
+        out.print(f"{market} vs lines {m['period'][0]} .. {m['period'][1]}: n={m['n']:,} model MAE "
+                  f"{m['model_mae']} vs line MAE {m['line_mae']}")
+        for t, rate in m["hit_rate"].items():
+            lo, hi = m["hit_rate_ci95"][t]
+            out.print(f"  |edge| >= {t}: {m['n_at_edge'][t]:,} bets, hit rate {rate} [{lo}, {hi}], "
+                      f"ROI {m['roi'][t]}")
+    for flag in report["suspected_leakage"]:
+        err.print(f"[bold red]SUSPECTED LEAKAGE[/]: {flag}")
+
+
+@app.command()
+@click.option("--date", "day", required=True, help="Game date to predict (YYYY-MM-DD), past or future")
+@click.option("--target", type=TARGET_CHOICES, default=None, help="One market (default: every trained one)")
+@click.option("--model-id", default=None, help="A registered model (default: newest trained before --date)")
+@click.option("--min-edge", type=click.FloatRange(min=0), default=1.0,
+              help="Bet only when |predicted - line| >= this (default 1.0)")
+@db_option
+@json_option
+def predict(day: str, target: str | None, model_id: str | None, min_edge: float, db: str | None,
+            as_json: bool) -> None:
+    """Phase 5: write predictions.player_prop_predictions for one date (models and baselines)."""
+    from nbaprops.ml.predict import run_predict
+    from nbaprops.partitions import parse_date
+    from nbaprops.runs import finish_run, start_run
+
+    d = parse_date(day, "--date")
+    with open_warehouse(db, must_exist=True) as wh:
+        run_id = start_run(wh, "predict", {"date": d, "target": target, "model_id": model_id,
+                                           "min_edge": min_edge})
+        try:
+            summary = run_predict(wh, d, min_edge, (target,) if target else None, model_id, run_id)
+        except BaseException as exc:
+            finish_run(wh, run_id, "failed", {"error": str(exc).splitlines()[0] if str(exc) else repr(exc)})
+            raise
+        finish_run(wh, run_id, "succeeded", summary)
+    if as_json:
+        emit_json(summary)
+        return
+    out.print(f"{summary['date']}: {summary['rows_written']:,} predictions for {summary['eligible_rows']:,} "
+              f"eligible players ({', '.join(f'{k}: {v}' for k, v in summary['models'].items())})")
+    if summary["note"]:
+        out.print(summary["note"])
+    for k, v in summary["gbdt_recommendations"].items():
+        out.print(f"  {k}: {v}")
 
 
 def main() -> None:

@@ -59,9 +59,7 @@ def write_arenas(out_dir: Path) -> Path:
     return path
 
 
-def write_league(
-    out_dir: Path, seasons: int, seed: int = 7, last_season_year: int = 2024
-) -> list[Path]:
+def write_league(out_dir: Path, seasons: int, seed: int = 7, last_season_year: int = 2024) -> list[Path]:
     """Write a synthetic league as files in the SAME formats (names, headers, cell formats)
     as the real staged files. Returns the written paths."""
     if seasons < 1:

@@ -31,7 +31,8 @@ EMPTY, INACTIVE, DNP, DND, PLAYED = 0, 1, 2, 3, 4
 
 # Minutes weight and probability of playing by rank among healthy active players.
 BASE_MIN = np.array([38, 36, 35, 33.5, 32, 23, 20, 17, 13, 8, 5, 3.5, 2.5])
-PLAY_P = np.array([1, 1, 1, 1, 1, 0.99, 0.97, 0.95, 0.9, 0.75, 0.5, 0.35, 0.25])
+PLAY_P = np.array([1, 1, 1, 1, 1, 0.99, 0.97, 0.95, 0.9, 0.75, 0.55, 0.45, 0.4])
+ROTATION = 9  # healthy players ranked below this rotate in and out of the 13 active
 REG_SECS = 14400  # 240 team minutes
 TEAM_FGA = 87.5  # expected team field-goal attempts per 48 minutes at average pace
 P_CLOSE_OT = 0.3  # share of 1-3 point regulation margins turned into overtime games
@@ -102,10 +103,11 @@ def skills(r: SeasonRoster) -> Skills:
 
 
 def lineups(
-    r: SeasonRoster, team: np.ndarray, day: np.ndarray
+    r: SeasonRoster, team: np.ndarray, day: np.ndarray, rng: np.random.Generator | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pre-game lineup of each team-game: (players, rank among healthy active players or -1,
-    inactive mask). Injured players and healthy players beyond the 13th are inactive."""
+    inactive mask). Injured players and healthy players beyond the 13th are inactive. With
+    `rng`, the healthy players below the top 9 are reshuffled (rotating healthy scratches)."""
     seg = (day >= r.deadline).astype(np.int64)
     players = r.seg_roster[team, seg]
     valid = players >= 0
@@ -114,6 +116,11 @@ def lineups(
     injured = ((r.inj_start[p] <= d) & (d < r.inj_end[p])).any(-1) & valid
     healthy = valid & ~injured
     rank = np.cumsum(healthy, axis=1) - 1
+    if rng is not None:
+        key = np.where(healthy, np.where(rank < ROTATION, rank, ROTATION + rng.random(rank.shape)), 99.0)
+        order = np.argsort(key, axis=1, kind="stable")
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.arange(order.shape[1])[None, :], axis=1)
     hrank = np.where(healthy & (rank < ACTIVE_MAX), rank, -1)
     return players, hrank, valid & (hrank < 0)
 
@@ -213,7 +220,7 @@ def simulate(
     n_games = len(home)
     team = np.stack([away, home], axis=1).ravel()
     days2 = np.repeat(day, 2)
-    players, hrank, inactive = lineups(r, team, days2)
+    players, hrank, inactive = lineups(r, team, days2, rng)
     active = hrank >= 0
     k = np.clip(hrank, 0, 12)
     played = active & (rng.random(hrank.shape) < PLAY_P[k])

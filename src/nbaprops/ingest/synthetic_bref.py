@@ -37,15 +37,15 @@ from nbaprops.ingest.synthetic_players import ONSET, PlayerPool
 from nbaprops.ingest.synthetic_season import Season
 from nbaprops.ingest.synthetic_teams import TEAMS, bref_clock
 
-SCHEDULE_HEADER = (
-    "season_end_year,game_key,date,game_start_time,visitor_team_name,visitor_team_abbr,"
-    "visitor_pts,home_team_name,home_team_abbr,home_pts,box_score_text,overtimes,attendance,"
-    "arena_name,game_remarks,schedule_file"
-).split(",")
-GAMES_HEADER = (
-    "game_key,season_end_year,title,date_time_text,arena_location,away_team,home_team,"
-    "inactive_text,officials,attendance,time_of_game"
-).split(",")
+SCHEDULE_HEADER = [
+    "season_end_year", "game_key", "date", "game_start_time", "visitor_team_name",
+    "visitor_team_abbr", "visitor_pts", "home_team_name", "home_team_abbr", "home_pts",
+    "box_score_text", "overtimes", "attendance", "arena_name", "game_remarks", "schedule_file",
+]  # fmt: skip
+GAMES_HEADER = [
+    "game_key", "season_end_year", "title", "date_time_text", "arena_location", "away_team",
+    "home_team", "inactive_text", "officials", "attendance", "time_of_game",
+]  # fmt: skip
 BOX_STATS = "fg,fga,fg_pct,fg3,fg3a,fg3_pct,ft,fta,ft_pct,orb,drb,trb,ast,stl,blk,tov,pf,pts"
 PLAYER_BOX_HEADER = (
     f"game_key,team,opp,is_home,player_id,player,starter,status,mp,{BOX_STATS},plus_minus"
@@ -56,17 +56,16 @@ ADV = (
     "adv_def_rtg,adv_bpm,ff_pace,ff_efg_pct,ff_tov_pct,ff_orb_pct,ff_ft_rate,ff_off_rtg"
 )
 LINE_SCORE = "ls_1,ls_2,ls_3,ls_4,ls_T,ls_1OT,ls_2OT,ls_3OT,ls_4OT"
-TEAM_BOX_HEADER = (
-    f"game_key,team,opp,is_home,mp,{BOX_STATS},plus_minus,{ADV},{LINE_SCORE}"
-).split(",")
-INACTIVES_HEADER = ["game_key", "team", "player_id", "player"]
+TEAM_BOX_HEADER = (f"game_key,team,opp,is_home,mp,{BOX_STATS},plus_minus,{ADV},{LINE_SCORE}").split(",")
+INACTIVES_HEADER = [
+    "game_key", "team", "player_id", "player",
+]  # fmt: skip
 
 BREF = tuple(t.bref for t in TEAMS)
 FULL = tuple(t.full_name for t in TEAMS)
 ARENA = tuple(t.arena for t in TEAMS)
 OVERTIMES = ("", "OT", "2OT", "3OT", "4OT")
-STATUS = ("", "", "Did Not Play", "Did Not Dress", "")  # by status code
-assert (DNP, DND, PLAYED) == (2, 3, 4)
+STATUS = tuple({DNP: "Did Not Play", DND: "Did Not Dress"}.get(code, "") for code in range(PLAYED + 1))
 
 
 @dataclass
@@ -109,9 +108,7 @@ def _officials(rng: np.random.Generator, n: int) -> list[str]:
     return [", ".join(pool[j] for j in rng.choice(60, 3, replace=False)) for _ in range(n)]
 
 
-def write_season(
-    f: BrefFiles, s: Season, pool: PlayerPool, text: DayText, rng: np.random.Generator
-) -> None:
+def write_season(f: BrefFiles, s: Season, pool: PlayerPool, text: DayText, rng: np.random.Generator) -> None:
     """Append one season to every bref file."""
     keys = tuple(game_keys(s, text))
     o = np.lexsort((s.home, s.tip, s.day))
@@ -141,9 +138,7 @@ def write_season(
             "attendance": blank_unless(thousands(attendance[o]), done),
             "arena_name": Cat(s.home[o], ARENA),
             "game_remarks": Cat((s.phase[o] == 5).astype(np.int64), ("", "Play-In Game")),
-            "schedule_file": relabel(
-                text(s.day[o], "month"), lambda m: f"NBA_{s.season + 1}_games-{m}.html"
-            ),
+            "schedule_file": relabel(text(s.day[o], "month"), lambda m: f"NBA_{s.season + 1}_games-{m}.html"),
         }
     )
 
@@ -196,9 +191,7 @@ def _write_games(
     side = np.stack([b.away, b.home], axis=1).ravel()[tg]  # team of each row
     inactive_text = []
     for g in range(len(played)):
-        parts = [
-            f"{BREF[side[pos]]} {', '.join(listed[pos])}" for pos in (2 * g, 2 * g + 1) if pos in listed
-        ]
+        parts = [f"{BREF[side[pos]]} {', '.join(listed[pos])}" for pos in (2 * g, 2 * g + 1) if pos in listed]
         inactive_text.append(" ".join(parts))
     long_days = [text.one(d, "long") for d in s.day[played].tolist()]
     clocks = [bref_clock(int(m))[1] for m in s.tip[played].tolist()]
@@ -214,8 +207,7 @@ def _write_games(
             ],
             "date_time_text": [f"{c}, {d}" for c, d in zip(clocks, long_days, strict=True)],
             "arena_location": [
-                f"{TEAMS[h].arena}, {TEAMS[h].city}, {TEAMS[h].state_full}"
-                for h in s.home[played].tolist()
+                f"{TEAMS[h].arena}, {TEAMS[h].city}, {TEAMS[h].state_full}" for h in s.home[played].tolist()
             ],
             "away_team": Cat(s.away[played], BREF),
             "home_team": Cat(s.home[played], BREF),
@@ -232,9 +224,7 @@ def _write_player_box(f: BrefFiles, s: Season, pool: PlayerPool, rows: _Rows) ->
     tg = rows.tg
     status, secs = b.status[tg], b.secs[tg]
     width = status.shape[1]
-    group = np.where(
-        status == PLAYED, np.where(b.starter[tg], 0, 1), np.where(status >= DNP, 2, 9)
-    ).ravel()
+    group = np.where(status == PLAYED, np.where(b.starter[tg], 0, 1), np.where(status >= DNP, 2, 9)).ravel()
     idx = np.flatnonzero(group < 9)
     row, k = np.divmod(idx, width)
     idx = idx[np.lexsort((k, -secs.ravel()[idx], group[idx], row))]
@@ -291,31 +281,33 @@ def _write_team_box(f: BrefFiles, s: Season, rows: _Rows) -> None:
     orb_pct = 100.0 * c["orb"] / (c["orb"] + o["drb"])
     efg = (c["fg"] + 0.5 * c["fg3"]) / fga
     cols = rows.take(np.arange(len(tg)))
-    cols.update({
-        "mp": ints(minutes),
-        "plus_minus": "",
-        "adv_ts_pct": three_decimal(c["pts"] / (2 * (fga + 0.44 * c["fta"]))),
-        "adv_efg_pct": three_decimal(efg),
-        "adv_fg3a_per_fga_pct": three_decimal(c["fg3a"] / fga),
-        "adv_fta_per_fga_pct": three_decimal(c["fta"] / fga),
-        "adv_orb_pct": one_decimal(orb_pct),
-        "adv_drb_pct": one_decimal(100.0 * c["drb"] / (c["drb"] + o["orb"])),
-        "adv_trb_pct": one_decimal(100.0 * c["trb"] / (c["trb"] + o["trb"])),
-        "adv_ast_pct": one_decimal(100.0 * c["ast"] / np.maximum(c["fg"], 1)),
-        "adv_stl_pct": one_decimal(100.0 * c["stl"] / poss),
-        "adv_blk_pct": one_decimal(100.0 * c["blk"] / np.maximum(o["fga"] - o["fg3a"], 1)),
-        "adv_tov_pct": one_decimal(tov_pct),
-        "adv_usg_pct": "100.0",
-        "adv_off_rtg": one_decimal(off_rtg),
-        "adv_def_rtg": one_decimal(def_rtg),
-        "adv_bpm": "",
-        "ff_pace": one_decimal(pace),
-        "ff_efg_pct": three_decimal(efg),
-        "ff_tov_pct": one_decimal(tov_pct),
-        "ff_orb_pct": one_decimal(orb_pct),
-        "ff_ft_rate": three_decimal(c["ft"] / fga),
-        "ff_off_rtg": one_decimal(off_rtg),
-    })
+    cols.update(
+        {
+            "mp": ints(minutes),
+            "plus_minus": "",
+            "adv_ts_pct": three_decimal(c["pts"] / (2 * (fga + 0.44 * c["fta"]))),
+            "adv_efg_pct": three_decimal(efg),
+            "adv_fg3a_per_fga_pct": three_decimal(c["fg3a"] / fga),
+            "adv_fta_per_fga_pct": three_decimal(c["fta"] / fga),
+            "adv_orb_pct": one_decimal(orb_pct),
+            "adv_drb_pct": one_decimal(100.0 * c["drb"] / (c["drb"] + o["orb"])),
+            "adv_trb_pct": one_decimal(100.0 * c["trb"] / (c["trb"] + o["trb"])),
+            "adv_ast_pct": one_decimal(100.0 * c["ast"] / np.maximum(c["fg"], 1)),
+            "adv_stl_pct": one_decimal(100.0 * c["stl"] / poss),
+            "adv_blk_pct": one_decimal(100.0 * c["blk"] / np.maximum(o["fga"] - o["fg3a"], 1)),
+            "adv_tov_pct": one_decimal(tov_pct),
+            "adv_usg_pct": "100.0",
+            "adv_off_rtg": one_decimal(off_rtg),
+            "adv_def_rtg": one_decimal(def_rtg),
+            "adv_bpm": "",
+            "ff_pace": one_decimal(pace),
+            "ff_efg_pct": three_decimal(efg),
+            "ff_tov_pct": one_decimal(tov_pct),
+            "ff_orb_pct": one_decimal(orb_pct),
+            "ff_ft_rate": three_decimal(c["ft"] / fga),
+            "ff_off_rtg": one_decimal(off_rtg),
+        }
+    )
     for name, values in c.items():
         cols[name] = ints(values)
     for name, made, att in (("fg_pct", "fg", "fga"), ("fg3_pct", "fg3", "fg3a"), ("ft_pct", "ft", "fta")):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import TracebackType
 
@@ -179,7 +179,7 @@ def _quote(cell: str) -> str:
     return cell
 
 
-@lru_cache(maxsize=None)
+@cache
 def _matrix(vocab: tuple[str, ...], quote: bool) -> np.ndarray:
     """Vocabulary as a NUL-padded (len, width) uint8 matrix."""
     enc = [(_quote(v) if quote else v).encode() for v in vocab]
@@ -230,8 +230,7 @@ class CsvOut:
                     block[:, pos : pos + w] = np.take(mat, codes[lo:hi], axis=0)
                 block[:, pos + w] = ord("\n") if i == len(cats) - 1 else ord(",")
                 pos += w + 1
-            flat = block.ravel()
-            self._fh.write(flat[flat != 0].tobytes())
+            self._fh.write(block.tobytes().translate(None, b"\0"))  # drop the padding
         self.rows += n
 
     def close(self) -> None:

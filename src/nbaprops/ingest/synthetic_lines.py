@@ -25,16 +25,17 @@ from nbaprops.ingest.synthetic_schedule import win_probability
 from nbaprops.ingest.synthetic_season import Season
 from nbaprops.ingest.synthetic_teams import N_TEAMS, TEAMS, et_utc_offset_hours, season_label
 
-SBR_HEADER = (
-    "source_table,Date,Home,Away,OU,Spread,ML_Home,ML_Away,Points,Win_Margin,Days_Rest_Home,"
-    "Days_Rest_Away"
-).split(",")
-PROPS_HEADER = (
-    "source_file,event_id,player,market,line,bookmaker,game,game_time,over_odds,under_odds"
-).split(",")
+SBR_HEADER = [
+    "source_table", "Date", "Home", "Away", "OU", "Spread", "ML_Home", "ML_Away", "Points",
+    "Win_Margin", "Days_Rest_Home", "Days_Rest_Away",
+]  # fmt: skip
+PROPS_HEADER = [
+    "source_file", "event_id", "player", "market", "line", "bookmaker", "game", "game_time",
+    "over_odds", "under_odds",
+]  # fmt: skip
 BOOKS = ("draftkings", "fanduel", "betmgm", "williamhill_us", "fanatics", "betrivers",
          "bovada", "betonlineag")  # fmt: skip
-BOOK_P = np.array([0.95, 0.9, 0.5, 0.35, 0.3, 0.25, 0.2, 0.15])  # share of players quoted
+BOOK_P = np.array([0.9, 0.85, 0.35, 0.25, 0.15, 0.12, 0.1, 0.08])  # share of players quoted
 PULLS = ("150000", "220000")
 VIG = 0.024
 
@@ -147,14 +148,17 @@ def write_props(out: CsvOut, s: Season, pool: PlayerPool, seed: int, rng: np.ran
     pick, book = np.nonzero(has_book)
     opening = expected + rng.normal(0.0, 1.0, len(player))
     moved = rng.random(len(player)) < 0.3
-    current = np.where(moved, opening + 0.6 * (expected - opening) + rng.normal(0.0, 0.4, len(player)), opening)
+    current = np.where(
+        moved, opening + 0.6 * (expected - opening) + rng.normal(0.0, 0.4, len(player)), opening
+    )
     drop_suffix = rng.random(len(pick)) < 0.3
     name_code = player[pick] * 2 + drop_suffix
     book_names = tuple(book_spelling(n, d) for n in pool.names for d in (False, True))
     n_all = len(s.game_id)
     event = tuple(hashlib.md5(f"{seed}:{gid}".encode()).hexdigest() for gid in s.game_id)
     labels = tuple(
-        f"{TEAMS[a].full_name} @ {TEAMS[h].full_name}" for h, a in zip(s.home.tolist(), s.away.tolist(), strict=True)
+        f"{TEAMS[a].full_name} @ {TEAMS[h].full_name}"
+        for h, a in zip(s.home.tolist(), s.away.tolist(), strict=True)
     )
     times = tuple(_utc(int(s.day[g]), int(s.tip[g])) for g in range(n_all))
     parts: list[tuple[np.ndarray, ...]] = []
@@ -169,13 +173,14 @@ def write_props(out: CsvOut, s: Season, pool: PlayerPool, seed: int, rng: np.ran
         for j in range(3):
             has = n_alt > j
             rows.append(np.flatnonzero(has))
-            lines.append(main[has] + offsets[alt_rank[has, j]])
+            alt = main[has] + offsets[alt_rank[has, j]]
+            lines.append(np.where(alt > 0, alt, alt + 8))  # below zero: mirror above the main line
         r = np.concatenate(rows)
         line = np.concatenate(lines)
-        keep = line > 0
-        r, line = r[keep], line[keep]
+        is_main = np.arange(len(r)) < len(pick)
         z = (c[r] - line) / sd[pick][r]
         p_over = 1.0 / (1.0 + np.exp(-1.702 * z))  # logistic approximation of the normal cdf
+        p_over = np.where(is_main, 0.5 + 0.5 * (p_over - 0.5), p_over)  # main line priced near even
         over, under = american(p_over + VIG), american(1.0 - p_over + VIG)
         parts.append((np.full(len(r), pull), r, line, over, under))
     pull_of, r, line, over, under = (np.concatenate(x) for x in zip(*parts, strict=True))
@@ -185,9 +190,7 @@ def write_props(out: CsvOut, s: Season, pool: PlayerPool, seed: int, rng: np.ran
     g = game[pick][r]
     out.add(
         {
-            "source_file": mapped(
-                g * 2 + pull_of, lambda v: f"raw_{times[v // 2][1]}_{PULLS[v % 2]}.csv"
-            ),
+            "source_file": mapped(g * 2 + pull_of, lambda v: f"raw_{times[v // 2][1]}_{PULLS[v % 2]}.csv"),
             "event_id": Cat(g, event),
             "player": Cat(name_code[r], book_names),
             "market": "player_points",

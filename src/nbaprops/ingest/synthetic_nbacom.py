@@ -25,10 +25,7 @@ SCHEDULE_IDS_HEADER = [
     "source_file", "SEASON_ID", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID", "GAME_DATE",
     "MATCHUP", "WL",
 ]  # fmt: skip
-STATS = (
-    "PTS,FGM,FGA,FG_PCT,FG3M,FG3A,FG3_PCT,FTM,FTA,FT_PCT,OREB,DREB,REB,AST,STL,BLK,TOV,PF,"
-    "PLUS_MINUS"
-)
+STATS = "PTS,FGM,FGA,FG_PCT,FG3M,FG3A,FG3_PCT,FTM,FTA,FT_PCT,OREB,DREB,REB,AST,STL,BLK,TOV,PF,PLUS_MINUS"
 TEAM_LOGS_HEADER = (
     f"source_file,SEASON_ID,TEAM_ID,TEAM_ABBREVIATION,TEAM_NAME,GAME_ID,GAME_DATE,MATCHUP,WL,"
     f"MIN,{STATS},SEASON"
@@ -103,9 +100,7 @@ def write_season(
         "MATCHUP": matchup,
         "WL": Cat(win, ("L", "W")),
     }
-    f.schedule_ids.add(
-        {"source_file": Cat(phase, tuple(f"{label}_{x}.csv" for x in PHASE_FILE)), **common}
-    )
+    f.schedule_ids.add({"source_file": Cat(phase, tuple(f"{label}_{x}.csv" for x in PHASE_FILE)), **common})
     minutes = 240 + 25 * b.ot[tg // 2]
     wobble = rng.random(len(tg))
     minutes = minutes + (wobble < 0.02) - ((wobble > 0.98) & (minutes > 240))

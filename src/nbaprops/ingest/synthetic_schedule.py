@@ -85,15 +85,13 @@ def matchups(season: int) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(home, dtype=np.int64), np.asarray(away, dtype=np.int64)
 
 
-def assign_days(
-    rng: np.random.Generator, home: np.ndarray, away: np.ndarray, days: list[int]
-) -> np.ndarray:
+def assign_days(rng: np.random.Generator, home: np.ndarray, away: np.ndarray, days: list[int]) -> np.ndarray:
     """Ordinal date of every game (greedy, day by day; extra days are appended if needed)."""
     n_games = len(home)
     day_of = np.full(n_games, -1, dtype=np.int64)
     remaining = np.ones(n_games, dtype=bool)
-    last1 = np.full(N_TEAMS, -10**6, dtype=np.int64)
-    last2 = np.full(N_TEAMS, -10**6, dtype=np.int64)
+    last1 = np.full(N_TEAMS, -(10**6), dtype=np.int64)
+    last2 = np.full(N_TEAMS, -(10**6), dtype=np.int64)
     venue = np.arange(N_TEAMS)  # where each team played last
     was_away = np.zeros(N_TEAMS, dtype=bool)
     streak = np.zeros(N_TEAMS, dtype=np.int64)  # consecutive games at home / away
@@ -130,9 +128,7 @@ def assign_days(
         order = np.argsort(-score, kind="stable")
         busy: set[int] = set()
         picked: list[int] = []
-        for g, hh, aa in zip(
-            cand[order].tolist(), h[order].tolist(), a[order].tolist(), strict=True
-        ):
+        for g, hh, aa in zip(cand[order].tolist(), h[order].tolist(), a[order].tolist(), strict=True):
             if hh in busy or aa in busy:
                 continue
             busy.update((hh, aa))

@@ -45,6 +45,8 @@ def _concat(boxes: list[Box]) -> Box:
 
 
 class _Builder:
+    """Accumulates a season's games (and box scores) in the order they are simulated."""
+
     def __init__(self, rng: np.random.Generator, r: SeasonRoster, sk: Skills) -> None:
         self.rng, self.r, self.sk = rng, r, sk
         self.cols: dict[str, list[int]] = {"home": [], "away": [], "day": [], "tip": [], "phase": []}
@@ -64,6 +66,15 @@ class _Builder:
         self.box_row.extend(range(self.n_boxed, self.n_boxed + n))
         self.n_boxed += n
         self.boxes.append(box)
+
+    def add_future(self, games: dict[str, np.ndarray], ids: list[str]) -> None:
+        """Scheduled games without a result (the rest of the newest season)."""
+        for key in ("home", "away", "day", "tip"):
+            self.cols[key].extend(games[key].tolist())
+        self.cols["phase"].extend([2] * len(ids))
+        self.ids.extend(ids)
+        self.titles.extend([""] * len(ids))
+        self.box_row.extend([-1] * len(ids))
 
     def play(self, home: list[int], away: list[int], day: list[int]) -> Box:
         return simulate(self.rng, self.r, self.sk, np.asarray(home), np.asarray(away), np.asarray(day))
@@ -132,7 +143,7 @@ def _postseason(b: _Builder, season: int, key: np.ndarray, last_day: int) -> Non
         home_won = pts[1::2] > pts[0::2]
         keep: list[int] = []
         advance: list[int] = []
-        for s, (high, low, conf) in enumerate(series):
+        for s, (high, low, _) in enumerate(series):
             wins = {high: 0, low: 0}
             for g in range(7):
                 i = 7 * s + g
@@ -160,9 +171,7 @@ def _postseason(b: _Builder, season: int, key: np.ndarray, last_day: int) -> Non
         ]
 
 
-def simulate_season(
-    pool: PlayerPool, season: int, newest: bool, seed: int
-) -> Season:
+def simulate_season(pool: PlayerPool, season: int, newest: bool, seed: int) -> Season:
     """Schedule and simulate one season (the newest one stops ~70% through the regular season)."""
     rng = np.random.default_rng([seed, season, 1])
     games = regular_season(rng, season)
@@ -174,18 +183,14 @@ def simulate_season(
     played = np.ones(n, dtype=bool)
     if newest:
         played = games["day"] < games["day"][int(PLAYED_SHARE_NEWEST * n)]
-    box = b.play(games["home"][played].tolist(), games["away"][played].tolist(), games["day"][played].tolist())
+    box = b.play(
+        games["home"][played].tolist(), games["away"][played].tolist(), games["day"][played].tolist()
+    )
     yy = f"{season % 100:02d}"
-    ids = [f"002{yy}{i + 1:05d}" for i in range(n)]
-    b.add(box, games["tip"][played], 2, [i for i, p in zip(ids, played, strict=True) if p], [""] * len(box.home))
+    ids = np.array([f"002{yy}{i + 1:05d}" for i in range(n)])
+    b.add(box, games["tip"][played], 2, ids[played].tolist(), [""] * len(box.home))
     if newest:
-        future = ~played
-        for key in ("home", "away", "day", "tip"):
-            b.cols[key].extend(games[key][future].tolist())
-        b.cols["phase"].extend([2] * int(future.sum()))
-        b.ids.extend(i for i, p in zip(ids, played, strict=True) if not p)
-        b.titles.extend([""] * int(future.sum()))
-        b.box_row.extend([-1] * int(future.sum()))
+        b.add_future({k: v[~played] for k, v in games.items()}, ids[~played].tolist())
     else:
         _postseason(b, season, _standings(box), int(games["day"].max()))
     return Season(

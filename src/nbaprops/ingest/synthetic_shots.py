@@ -21,11 +21,12 @@ from nbaprops.ingest.synthetic_teams import TEAMS, season_label
 
 TRI = tuple(t.tri for t in TEAMS)
 
-SHOTS_HEADER = (
-    "SEASON_1,SEASON_2,TEAM_ID,TEAM_NAME,PLAYER_ID,PLAYER_NAME,GAME_DATE,GAME_ID,HOME_TEAM,"
-    "AWAY_TEAM,EVENT_TYPE,SHOT_MADE,ACTION_TYPE,SHOT_TYPE,BASIC_ZONE,ZONE_NAME,ZONE_ABB,"
-    "ZONE_RANGE,LOC_X,LOC_Y,SHOT_DISTANCE,QUARTER,MINS_LEFT,SECS_LEFT"
-).split(",")
+SHOTS_HEADER = [
+    "SEASON_1", "SEASON_2", "TEAM_ID", "TEAM_NAME", "PLAYER_ID", "PLAYER_NAME", "GAME_DATE",
+    "GAME_ID", "HOME_TEAM", "AWAY_TEAM", "EVENT_TYPE", "SHOT_MADE", "ACTION_TYPE", "SHOT_TYPE",
+    "BASIC_ZONE", "ZONE_NAME", "ZONE_ABB", "ZONE_RANGE", "LOC_X", "LOC_Y", "SHOT_DISTANCE",
+    "QUARTER", "MINS_LEFT", "SECS_LEFT",
+]  # fmt: skip
 ACTIONS = (
     ("Driving Layup Shot", "Cutting Layup Shot", "Layup Shot", "Running Layup Shot", "Dunk Shot",
      "Cutting Dunk Shot", "Tip Layup Shot", "Putback Layup Shot", "Driving Finger Roll Layup Shot"),
@@ -92,9 +93,7 @@ def _zone_labels(zone: np.ndarray, dist: np.ndarray, angle: np.ndarray) -> tuple
     return side, rng_
 
 
-def write_season(
-    out: CsvOut, s: Season, pool: PlayerPool, text: DayText, rng: np.random.Generator
-) -> None:
+def write_season(out: CsvOut, s: Season, pool: PlayerPool, text: DayText, rng: np.random.Generator) -> None:
     """Append the shots of one season's played regular-season games."""
     games = np.flatnonzero((s.box_row >= 0) & (s.phase == 2))
     games = games[np.lexsort((np.asarray(s.game_id)[games], s.day[games]))]

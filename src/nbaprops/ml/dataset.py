@@ -42,8 +42,19 @@ TARGETS: dict[str, tuple[str, str]] = {
     "threes": ("target_threes_made", "three_pt_makes"),
 }
 #: Names that are the game's own outcome: never a feature, whatever the contract says.
-LABEL_NAMES = frozenset({"points", "three_pt_makes", "actual_points", "actual_value", "minutes_played",
-                         "played_flag", "line_margin", "over_under_result", "win_flag"})
+LABEL_NAMES = frozenset(
+    {
+        "points",
+        "three_pt_makes",
+        "actual_points",
+        "actual_value",
+        "minutes_played",
+        "played_flag",
+        "line_margin",
+        "over_under_result",
+        "win_flag",
+    }
+)
 VALID_FRACTION = 0.15
 #: Minimum rows for the point-in-time audit to say anything.
 AUDIT_MIN_ROWS = 50
@@ -67,8 +78,9 @@ def check_feature_names(names: Sequence[str]) -> tuple[str, ...]:
     contract = contract_features()
     unknown = [n for n in names if n not in contract]
     if unknown:
-        raise LeakageError(f"column(s) not in the feature contract {feature_contract.FEATURE_VERSION}: "
-                           f"{', '.join(unknown)}")
+        raise LeakageError(
+            f"column(s) not in the feature contract {feature_contract.FEATURE_VERSION}: {', '.join(unknown)}"
+        )
     missing = [n for n in contract if n not in names]
     if missing:
         raise UsageError(f"contract feature(s) missing from the dataset: {', '.join(missing)}")
@@ -95,8 +107,12 @@ class Dataset:
 
     def take(self, mask: np.ndarray) -> Dataset:
         return Dataset(
-            self.features, self.X[mask], self.game_date[mask], self.game_id[mask],
-            self.player_id[mask], self.played[mask],
+            self.features,
+            self.X[mask],
+            self.game_date[mask],
+            self.game_id[mask],
+            self.player_id[mask],
+            self.played[mask],
             {k: v[mask] for k, v in self.targets.items()},
             {k: v[mask] for k, v in self.context.items()},
         )
@@ -120,24 +136,42 @@ class Dataset:
             early = table.column("early_season_flag").to_numpy(zero_copy_only=False)
             n_early = int(np.sum(early.astype(bool))) if len(early) else 0
             if n_early:
-                raise LeakageError(f"{n_early} early-season placeholder row(s) in the dataset: placeholders "
-                                   "carry no features and must never be trained on or scored")
+                raise LeakageError(
+                    f"{n_early} early-season placeholder row(s) in the dataset: placeholders "
+                    "carry no features and must never be trained on or scored"
+                )
         if "data_source" in cols:
             src = table.column("data_source").to_pylist()
             if any(s == "early_season" for s in src):
-                raise LeakageError("early-season placeholder row(s) (data_source = 'early_season') in the dataset")
-        X = np.column_stack([_floats(table.column(n)) for n in names]) if len(table) else np.zeros((0, len(names)))
-        played = (_floats(table.column("played_flag")) == 1.0) if "played_flag" in cols else np.zeros(len(table), bool)
-        targets = {label: np.where(played, _floats(table.column(label)), np.nan)
-                   for label, _ in TARGETS.values() if label in cols}
+                raise LeakageError(
+                    "early-season placeholder row(s) (data_source = 'early_season') in the dataset"
+                )
+        X = (
+            np.column_stack([_floats(table.column(n)) for n in names])
+            if len(table)
+            else np.zeros((0, len(names)))
+        )
+        played = (
+            (_floats(table.column("played_flag")) == 1.0)
+            if "played_flag" in cols
+            else np.zeros(len(table), bool)
+        )
+        targets = {
+            label: np.where(played, _floats(table.column(label)), np.nan)
+            for label, _ in TARGETS.values()
+            if label in cols
+        }
         skip = {*names, "game_date", "game_id", "player_id", "played_flag", *targets}
         context = {c: _numpy(table.column(c)) for c in table.column_names if c not in skip}
         return cls(
-            features=names, X=X,
+            features=names,
+            X=X,
             game_date=table.column("game_date").to_numpy(zero_copy_only=False).astype("datetime64[D]"),
             game_id=np.asarray(table.column("game_id").to_pylist(), dtype=object),
             player_id=_numpy(table.column("player_id")).astype(np.int64),
-            played=played, targets=targets, context=context,
+            played=played,
+            targets=targets,
+            context=context,
         )
 
 
@@ -167,8 +201,11 @@ def rows_sql(features: Sequence[str], mode: str) -> str:
     """
     if mode not in ("training", "eligible"):
         raise UsageError(f"unknown dataset mode {mode!r}")
-    where = ("f.is_training_ready and p.played_flag" if mode == "training"
-             else "f.is_prediction_eligible and not f.early_season_flag")
+    where = (
+        "f.is_training_ready and p.played_flag"
+        if mode == "training"
+        else "f.is_prediction_eligible and not f.early_season_flag"
+    )
     feats = ",\n            ".join(f'cast(f."{n}" as double) as "{n}"' for n in features)
     labels = ",\n            ".join(f"cast(p.{src} as double) as {label}" for label, src in TARGETS.values())
     return f"""
@@ -210,8 +247,12 @@ def rows_sql(features: Sequence[str], mode: str) -> str:
 
 
 def load_rows(
-    wh: Warehouse, start: date, end: date, mode: str = "training",
-    features: Sequence[str] | None = None, audit: bool = True,
+    wh: Warehouse,
+    start: date,
+    end: date,
+    mode: str = "training",
+    features: Sequence[str] | None = None,
+    audit: bool = True,
 ) -> Dataset:
     """Rows of [start, end] as a validated `Dataset` (refusals in the module docstring)."""
     names = check_feature_names(features if features is not None else contract_features())
@@ -247,7 +288,8 @@ def refuse_label_copies(data: Dataset) -> None:
             if equal >= 0.95 or corr >= 0.99:
                 raise LeakageError(
                     f"feature {name} reproduces the label {label} (equal on {equal:.0%} of rows, "
-                    f"correlation {corr:.3f}): a same-day value leaked into the feature store")
+                    f"correlation {corr:.3f}): a same-day value leaked into the feature store"
+                )
 
 
 def audit_point_in_time(wh: Warehouse, start: date, end: date) -> dict[str, Any]:
@@ -283,13 +325,17 @@ def audit_point_in_time(wh: Warehouse, start: date, end: date) -> dict[str, Any]
         {"start": start, "end": end},
     )[0]
     n, strict, inclusive = (int(v or 0) for v in row)
-    result = {"rows": n, "strict_match": strict / n if n else None,
-              "inclusive_match": inclusive / n if n else None}
+    result = {
+        "rows": n,
+        "strict_match": strict / n if n else None,
+        "inclusive_match": inclusive / n if n else None,
+    }
     if n >= AUDIT_MIN_ROWS and inclusive > strict and inclusive >= 0.5 * n:
         raise LeakageError(
             f"points_avg_last_5 matches the window that includes the game itself on {inclusive / n:.0%} "
             f"of {n} rows (strict window: {strict / n:.0%}): same-day leak (pitfall 14); rebuild the "
-            "feature store")
+            "feature store"
+        )
     return result
 
 
@@ -314,7 +360,9 @@ def _py(d: np.datetime64) -> date:
 
 
 def chronological_split(
-    game_date: np.ndarray, trained_through: date | None = None, valid_fraction: float = VALID_FRACTION,
+    game_date: np.ndarray,
+    trained_through: date | None = None,
+    valid_fraction: float = VALID_FRACTION,
 ) -> Split:
     """Training window = rows dated ≤ `trained_through` (all rows when None); its last
     `valid_fraction` of rows by date (whole dates only) is validation; later rows are the test period."""
@@ -337,7 +385,11 @@ def assert_chronological(game_date: np.ndarray, split: Split) -> None:
     tr, va, te = d[split.train], d[split.valid], d[split.test]
     if not len(tr) or not len(va):
         raise UsageError("a chronological split needs training and validation rows")
-    if np.any(split.train & split.valid) or np.any(split.valid & split.test) or np.any(split.train & split.test):
+    if (
+        np.any(split.train & split.valid)
+        or np.any(split.valid & split.test)
+        or np.any(split.train & split.test)
+    ):
         raise LeakageError("a row sits in two splits")
     if not tr.max() < va.min():
         raise LeakageError(f"train reaches {tr.max()}, validation starts {va.min()}: not chronological")

@@ -55,13 +55,20 @@ class Fitted:
 
 def _regressor(max_iter: int, warm_start: bool = False) -> HistGradientBoostingRegressor:
     return HistGradientBoostingRegressor(
-        max_depth=PARAMS["max_depth"], learning_rate=PARAMS["learning_rate"], max_iter=max_iter,
-        early_stopping=False, warm_start=warm_start, random_state=PARAMS["random_state"],
+        max_depth=PARAMS["max_depth"],
+        learning_rate=PARAMS["learning_rate"],
+        max_iter=max_iter,
+        early_stopping=False,
+        warm_start=warm_start,
+        random_state=PARAMS["random_state"],
     )
 
 
 def fit_chronological(
-    X_fit: np.ndarray, y_fit: np.ndarray, X_valid: np.ndarray, y_valid: np.ndarray,
+    X_fit: np.ndarray,
+    y_fit: np.ndarray,
+    X_valid: np.ndarray,
+    y_valid: np.ndarray,
     refit_on_all: bool = True,
 ) -> Fitted:
     """Grow on the fit rows, pick the iteration count on the (later) validation rows, refit."""
@@ -158,11 +165,28 @@ def save(wh: Warehouse, card: ModelCard, fitted: Fitted) -> ModelCard:
         wh.execute(f"delete from {REGISTRY} where model_id = ?", [card.model_id])
         wh.execute(
             f"insert into {REGISTRY} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [card.model_id, card.market, card.model_family, card.target, card.feature_version,
-             card.features, json.dumps(card.params, sort_keys=True), card.train_start,
-             card.trained_through_date, card.valid_start, card.valid_end, card.test_start, card.test_end,
-             card.n_train, card.n_valid, card.n_test, card.best_iteration,
-             json.dumps(card.metrics, sort_keys=True, default=str), card.artifact_path, card.created_at],
+            [
+                card.model_id,
+                card.market,
+                card.model_family,
+                card.target,
+                card.feature_version,
+                card.features,
+                json.dumps(card.params, sort_keys=True),
+                card.train_start,
+                card.trained_through_date,
+                card.valid_start,
+                card.valid_end,
+                card.test_start,
+                card.test_end,
+                card.n_train,
+                card.n_valid,
+                card.n_test,
+                card.best_iteration,
+                json.dumps(card.metrics, sort_keys=True, default=str),
+                card.artifact_path,
+                card.created_at,
+            ],
         )
     return card
 

@@ -30,13 +30,15 @@ def resolve_range(
         raise UsageError(f"--start {start} is after --end {end}")
     if start and end:
         return DateRange(start, end, season_phases)
-    lo = hi = None
+    lo: date | None = None
+    hi: date | None = None
     if wh.table_exists("raw.schedule_games"):
         lo, hi = wh.rows("select min(game_date), max(game_date) from raw.schedule_games")[0]
     if lo is None:
         if phase != "raw":
             raise UsageError("no raw.schedule_games in the warehouse: run `nbaprops ingest` first")
         lo, hi = ALL_DATES
+    assert lo is not None and hi is not None
     return DateRange(start or lo, end or hi, season_phases)
 
 

@@ -7,6 +7,7 @@ command that fixes it and a short note. `Report` is a phase's (or readiness's) l
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,10 +40,16 @@ class CheckResult:
     warn: bool = False
 
     def _fmt(self, v: float | None) -> str:
+        """A share is printed rounded toward the failing side (down for "min" checks, up for "max"),
+        so a failing 99.98% never reads as 100.0%; small shares get three decimals."""
         if v is None:
             return "n/a"
         if self.unit == "%":
-            return f"{v * 100:.1f}%" if abs(v) >= 0.001 or v == 0 else f"{v * 100:.3f}%"
+            digits = 1 if abs(v) >= 0.001 or v == 0 else 3
+            scale = 10**digits
+            pct = v * 100 * scale
+            pct = math.ceil(pct - 1e-9) if self.direction == "max" else math.floor(pct + 1e-9)
+            return f"{pct / scale:.{digits}f}%"
         return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
     def figure(self) -> str:

@@ -105,16 +105,14 @@ def measure_days(wh: Warehouse, table: Table, rng: DateRange) -> DayFacts:
     return facts
 
 
-def table_missing(table: Table) -> CheckResult:
-    """Fault (f): a registered table that does not exist in the warehouse."""
+def table_missing(wh: Warehouse, table: Table, rng: DateRange) -> CheckResult:
+    """Fault (f): a registered table that does not exist in the warehouse: every expected date missing."""
+    expected = tuple(expected_dates(wh, table.expected, rng))
     return CheckResult(
-        table.name,
-        "table_exists",
-        False,
-        None,
-        None,
-        fix=f"nbaprops backfill --through {table.phase}",
-        note=f"registered table {table.name} does not exist in the warehouse",
+        table.name, "table_exists", False, 0.0 if expected else None, 1.0, expected,
+        backfill_fix(expected, table.phase),
+        note=f"registered table {table.name} does not exist in the warehouse: 0/{len(expected)} "
+             "expected dates present",
     )
 
 
@@ -237,33 +235,31 @@ def grain_unique(facts: DayFacts, table: Table) -> CheckResult:
 
 
 def extra_checks(wh: Warehouse, table: Table, rng: DateRange) -> list[CheckResult]:
-    """The contract's own SQL checks (offending rows per date; 0 = pass)."""
-    if not table.checks:
-        return []
-    failures = extra_check_failures(wh, table, in_range(table, rng))
+    """The contract's own SQL checks (offending rows per date; 0 = pass), over the whole table, with
+    offending rows kept when they fall in the range or carry no date (a table-level offence)."""
     out = []
     for check in table.checks:
-        per_date = {
-            d: n for d, n in failures[check.name].items() if d is not None and rng.start <= d <= rng.end
-        }
-        bad = tuple(sorted(per_date))
+        one = Table(**{**table.__dict__, "checks": (check,)})
+        try:
+            found = extra_check_failures(wh, one, table.name)[check.name]
+        except Exception as exc:  # a broken check must fail loudly, never pass (pitfall 26)
+            out.append(CheckResult(
+                table.name, f"check:{check.name}", False, None, 0.0, unit="count", direction="max",
+                fix=f"fix the check's SQL in models/{table.schema}/{table.short}.yml",
+                note=f"the check's SQL failed: {str(exc).splitlines()[0]}"))
+            continue
+        per_date = {d: n for d, n in found.items() if d is None or rng.start <= d <= rng.end}
+        bad = tuple(sorted(d for d in per_date if d is not None))
         n = float(sum(per_date.values()))
-        passed = not bad or not check.blocking
-        out.append(
-            CheckResult(
-                table.name,
-                f"check:{check.name}",
-                passed,
-                n,
-                0.0,
-                bad,
-                backfill_fix(bad, table.phase),
-                unit="count",
-                direction="max",
-                note=(check.description or "") + ("" if check.blocking else "; non-blocking"),
-                warn=bool(bad) and not check.blocking,
-            )
-        )
+        passed = not per_date or not check.blocking
+        out.append(CheckResult(
+            table.name, f"check:{check.name}", passed, n, 0.0, bad,
+            backfill_fix(bad, table.phase), unit="count", direction="max",
+            note=(check.description or "").strip()
+            + ("" if check.blocking else "; non-blocking")
+            + (f"; {per_date[None]:,} offending rows without a date" if None in per_date else ""),
+            warn=bool(per_date) and not check.blocking,
+        ))
     return out
 
 
@@ -362,14 +358,14 @@ def historical_completeness(
         )
         total = sum(r[1] for r in per)
         good = sum(r[2] for r in per)
-        share = good / total if total else None
+        row_share = good / total if total else None
         bad = tuple(r[0] for r in per if r[1] and r[2] / r[1] < HIST_MIN_SHARE)
         out.append(
             CheckResult(
                 table.name,
                 "hist_is_complete:rows",
-                share is None or share >= HIST_MIN_SHARE,
-                share,
+                row_share is None or row_share >= HIST_MIN_SHARE,
+                row_share,
                 HIST_MIN_SHARE,
                 bad,
                 backfill_fix(bad, table.phase),
@@ -434,7 +430,7 @@ def check_table(
 ) -> tuple[list[CheckResult], list[str]]:
     """Every check of one table; returns (results, notes)."""
     if not wh.table_exists(table.name):
-        return [table_missing(table)], []
+        return [table_missing(wh, table, rng)], []
     facts = measure_days(wh, table, rng)
     results = date_completeness(facts, table)
     results += entity_check(facts, table)

@@ -172,14 +172,66 @@ game_source as (
         on p.game_id = s.game_id
 ),
 
--- Player rows per source, in canonical names ----------------------------------------------------
-bref_rows as (
+shot_games as (
+    select distinct game_id
+    from shots
+    where game_id in (select game_id from schedule)
+),
+
+-- Per (game, team): the schedule view, the game's player source, the TOGS row and shot coverage.
+team_context as (
     select
         tg.game_id,
         tg.team_abbr,
+        tg.game_date,
+        tg.season_year,
+        tg.season_phase,
+        tg.opponent_team_abbr,
+        tg.home_game,
+        tg.bref_game_key,
+        coalesce(
+            case when tg.team_points > tg.opp_points then true
+                 when tg.team_points < tg.opp_points then false end,
+            t.win_flag
+        ) as win_flag,
+        g.primary_source,
+        t.team_minutes,
+        t.fg_attempts as team_fg_attempts,
+        t.ft_attempts as team_ft_attempts,
+        t.turnovers as team_turnovers,
+        t.team_box_source,
+        sg.game_id is not null as has_shot_zones
+    from team_games as tg
+    inner join game_source as g
+        on g.game_id = tg.game_id
+    left join team_offense as t
+        on t.game_id = tg.game_id and t.team_abbr = tg.team_abbr
+    left join shot_games as sg
+        on sg.game_id = tg.game_id
+),
+
+-- Player rows per source, in canonical names, with their team-game context -----------------------
+bref_rows as (
+    select
+        tc.game_id,
+        tc.game_date,
+        tc.season_year,
+        tc.season_phase,
+        tc.team_abbr,
+        tc.opponent_team_abbr,
+        tc.home_game,
+        tc.win_flag,
+        tc.primary_source,
+        tc.team_minutes,
+        tc.team_fg_attempts,
+        tc.team_ft_attempts,
+        tc.team_turnovers,
+        tc.team_box_source,
+        tc.has_shot_zones,
         r.player_id,
+        r.player_name,
+        r.player_lookup,
         b.bref_player_slug,
-        b.player as source_name,
         case
             when b.status is null then 'played'
             when lower(trim(b.status)) = 'did not play' then 'did_not_play'
@@ -195,22 +247,35 @@ bref_rows as (
         b.orb as offensive_rebounds, b.drb as defensive_rebounds, b.trb as rebounds,
         b.ast as assists, b.stl as steals, b.blk as blocks, b.tov as turnovers,
         b.pf as personal_fouls, cast(b.plus_minus as double) as plus_minus
-    from team_games as tg
-    inner join game_source as g
-        on g.game_id = tg.game_id and g.primary_source = 'bref_box'
+    from team_context as tc
     inner join bref_player_box as b
-        on b.game_key = tg.bref_game_key and b.team_abbr = tg.team_abbr
+        on b.game_key = tc.bref_game_key and b.team_abbr = tc.team_abbr
     inner join registry as r
         on r.bref_player_slug = b.bref_player_slug
+    where tc.primary_source = 'bref_box'
 ),
 
 inactive_rows as (
     select
-        tg.game_id,
-        tg.team_abbr,
+        tc.game_id,
+        tc.game_date,
+        tc.season_year,
+        tc.season_phase,
+        tc.team_abbr,
+        tc.opponent_team_abbr,
+        tc.home_game,
+        tc.win_flag,
+        tc.primary_source,
+        tc.team_minutes,
+        tc.team_fg_attempts,
+        tc.team_ft_attempts,
+        tc.team_turnovers,
+        tc.team_box_source,
+        tc.has_shot_zones,
         r.player_id,
+        r.player_name,
+        r.player_lookup,
         i.bref_player_slug,
-        i.player as source_name,
         'inactive' as player_status,
         false as starter_flag,
         cast(null as double) as minutes_played,
@@ -222,26 +287,39 @@ inactive_rows as (
         cast(null as bigint) as assists, cast(null as bigint) as steals,
         cast(null as bigint) as blocks, cast(null as bigint) as turnovers,
         cast(null as bigint) as personal_fouls, cast(null as double) as plus_minus
-    from team_games as tg
-    inner join game_source as g
-        on g.game_id = tg.game_id and g.primary_source = 'bref_box'
+    from team_context as tc
     inner join bref_inactives as i
-        on i.game_key = tg.bref_game_key and i.team_abbr = tg.team_abbr
+        on i.game_key = tc.bref_game_key and i.team_abbr = tc.team_abbr
     inner join registry as r
         on r.bref_player_slug = i.bref_player_slug
     -- the inactive list and the box are disjoint; a box row wins should both list a player
     left join bref_player_box as b
         on b.game_key = i.game_key and b.bref_player_slug = i.bref_player_slug
-    where b.bref_player_slug is null
+    where tc.primary_source = 'bref_box'
+      and b.bref_player_slug is null
 ),
 
 nbacom_rows as (
     select
-        tg.game_id,
-        tg.team_abbr,
+        tc.game_id,
+        tc.game_date,
+        tc.season_year,
+        tc.season_phase,
+        tc.team_abbr,
+        tc.opponent_team_abbr,
+        tc.home_game,
+        tc.win_flag,
+        tc.primary_source,
+        tc.team_minutes,
+        tc.team_fg_attempts,
+        tc.team_ft_attempts,
+        tc.team_turnovers,
+        tc.team_box_source,
+        tc.has_shot_zones,
         l.player_id,
-        cast(null as varchar) as bref_player_slug,
-        l.player_name as source_name,
+        coalesce(r.player_name, l.player_name) as player_name,
+        r.player_lookup,
+        r.bref_player_slug,
         'played' as player_status,
         cast(null as boolean) as starter_flag,
         l.min as minutes_played,
@@ -250,20 +328,35 @@ nbacom_rows as (
         l.oreb as offensive_rebounds, l.dreb as defensive_rebounds, l.reb as rebounds,
         l.ast as assists, l.stl as steals, l.blk as blocks, l.tov as turnovers,
         l.pf as personal_fouls, cast(l.plus_minus as double) as plus_minus
-    from team_games as tg
-    inner join game_source as g
-        on g.game_id = tg.game_id and g.primary_source = 'nbacom_game_log'
+    from team_context as tc
     inner join nbacom_player_log as l
-        on l.game_id = tg.game_id and l.team_abbr = tg.team_abbr
+        on l.game_id = tc.game_id and l.team_abbr = tc.team_abbr
+    left join registry as r
+        on r.player_id = l.player_id
+    where tc.primary_source = 'nbacom_game_log'
 ),
 
 partial_source_rows as (
     select
-        p.game_id,
-        p.team_abbr,
+        tc.game_id,
+        tc.game_date,
+        tc.season_year,
+        tc.season_phase,
+        tc.team_abbr,
+        tc.opponent_team_abbr,
+        tc.home_game,
+        tc.win_flag,
+        tc.primary_source,
+        tc.team_minutes,
+        tc.team_fg_attempts,
+        tc.team_ft_attempts,
+        tc.team_turnovers,
+        tc.team_box_source,
+        tc.has_shot_zones,
         p.player_id,
-        cast(null as varchar) as bref_player_slug,
-        p.player as source_name,
+        coalesce(r.player_name, p.player) as player_name,
+        r.player_lookup,
+        r.bref_player_slug,
         'played' as player_status,
         cast(null as boolean) as starter_flag,
         p.minutes as minutes_played,
@@ -272,9 +365,12 @@ partial_source_rows as (
         p.oreb as offensive_rebounds, p.dreb as defensive_rebounds, p.reb as rebounds,
         p.ast as assists, p.stl as steals, p.blk as blocks, p.tov as turnovers,
         p.pf as personal_fouls, cast(p.plus_minus as double) as plus_minus
-    from partial_rows as p
-    inner join game_source as g
-        on g.game_id = p.game_id and g.primary_source = 'nbacom_player_log_partial'
+    from team_context as tc
+    inner join partial_rows as p
+        on p.game_id = tc.game_id and p.team_abbr = tc.team_abbr
+    left join registry as r
+        on r.player_id = p.player_id
+    where tc.primary_source = 'nbacom_player_log_partial'
 ),
 
 player_rows as (
@@ -288,12 +384,6 @@ player_rows as (
 ),
 
 -- Shot zones per (game, player) ------------------------------------------------------------------
-shot_games as (
-    select distinct game_id
-    from shots
-    where game_id in (select game_id from schedule)
-),
-
 player_zones as (
     select
         game_id,
@@ -474,37 +564,6 @@ player_lines as (
 ),
 
 -- Assembly ----------------------------------------------------------------------------------------
--- Per (game, team): the schedule view, the game's player source, the TOGS row and shot coverage.
-team_context as (
-    select
-        tg.game_id,
-        tg.team_abbr,
-        tg.game_date,
-        tg.season_year,
-        tg.season_phase,
-        tg.opponent_team_abbr,
-        tg.home_game,
-        coalesce(
-            case when tg.team_points > tg.opp_points then true
-                 when tg.team_points < tg.opp_points then false end,
-            t.win_flag
-        ) as win_flag,
-        g.primary_source,
-        t.team_minutes,
-        t.fg_attempts as team_fg_attempts,
-        t.ft_attempts as team_ft_attempts,
-        t.turnovers as team_turnovers,
-        t.team_box_source,
-        sg.game_id is not null as has_shot_zones
-    from team_games as tg
-    inner join game_source as g
-        on g.game_id = tg.game_id
-    left join team_offense as t
-        on t.game_id = tg.game_id and t.team_abbr = tg.team_abbr
-    left join shot_games as sg
-        on sg.game_id = tg.game_id
-),
-
 -- Per (game, player): shot zones and prop lines.
 player_extras as (
     select
@@ -528,50 +587,17 @@ player_extras as (
 
 joined as (
     select
-        tc.game_id,
-        tc.game_date,
-        tc.season_year,
-        tc.season_phase,
-        pr.player_id,
-        reg.player_lookup,
-        coalesce(reg.player_name, pr.source_name) as player_name,
-        coalesce(pr.bref_player_slug, reg.bref_player_slug) as bref_player_slug,
-        tc.team_abbr,
-        tc.opponent_team_abbr,
-        tc.home_game,
-        pr.player_status,
+        pr.*,
         pr.player_status = 'played' as played_flag,
-        pr.starter_flag,
-        pr.minutes_played,
-        pr.points,
-        pr.fg_makes,
-        pr.fg_attempts,
-        pr.three_pt_makes,
-        pr.three_pt_attempts,
-        pr.ft_makes,
-        pr.ft_attempts,
-        pr.offensive_rebounds,
-        pr.defensive_rebounds,
-        pr.rebounds,
-        pr.assists,
-        pr.steals,
-        pr.blocks,
-        pr.turnovers,
-        pr.personal_fouls,
-        pr.plus_minus,
         case
             when pr.player_status = 'played' and pr.minutes_played > 0 then
-                100.0 * (pr.fg_attempts + 0.44 * pr.ft_attempts + pr.turnovers) * (tc.team_minutes / 5.0)
+                100.0 * (pr.fg_attempts + 0.44 * pr.ft_attempts + pr.turnovers) * (pr.team_minutes / 5.0)
                 / nullif(
                     pr.minutes_played
-                    * (tc.team_fg_attempts + 0.44 * tc.team_ft_attempts + tc.team_turnovers),
+                    * (pr.team_fg_attempts + 0.44 * pr.team_ft_attempts + pr.team_turnovers),
                     0
                 )
         end as usage_rate_raw,
-        tc.win_flag,
-        tc.primary_source,
-        tc.team_box_source,
-        tc.has_shot_zones,
         x.z_paint_attempts,
         x.z_paint_makes,
         x.z_mid_range_attempts,
@@ -584,10 +610,6 @@ joined as (
         x.threes_line,
         x.threes_line_book
     from player_rows as pr
-    inner join team_context as tc
-        on tc.game_id = pr.game_id and tc.team_abbr = pr.team_abbr
-    left join registry as reg
-        on reg.player_id = pr.player_id
     left join player_extras as x
         on x.game_id = pr.game_id and x.player_id = pr.player_id
 ),

@@ -159,7 +159,7 @@ from_bref as (
         on b.game_key = tg.bref_game_key and b.team_abbr = tg.team_abbr
 ),
 
--- Player-row sums per source; the game's player source is bref, else NBA.com log, else partial logs.
+-- Player-row sums per team-game and player source (1 bref box, 2 NBA.com league log, 3 partial logs).
 player_sums_by_source as (
     select
         tg.game_id, tg.team_abbr, 1 as player_rank,
@@ -196,9 +196,27 @@ player_sums_by_source as (
     group by tg.game_id, tg.team_abbr
 ),
 
+-- Accepted sums: >= 5 played rows, Σ minutes within ±6 of team_minutes, Σ points = final score.
+accepted_player_sums as (
+    select
+        s.*
+    from player_sums_by_source as s
+    inner join team_games as tg
+        on tg.game_id = s.game_id and tg.team_abbr = s.team_abbr
+    where s.played_rows >= 5
+      and abs(s.minutes_sum - (240 + 25 * coalesce(tg.ot_periods, 0))) <= 6
+      and s.points = tg.sched_points
+),
+
+-- The game's player source: the first (bref, NBA.com log, partial logs) accepted for both teams.
 game_player_source as (
     select game_id, min(player_rank) as player_rank
-    from player_sums_by_source
+    from (
+        select game_id, player_rank
+        from accepted_player_sums
+        group by game_id, player_rank
+        having count(*) = 2
+    ) as both_teams
     group by game_id
 ),
 
@@ -208,14 +226,9 @@ from_player_sum as (
         s.points, s.fg_makes, s.fg_attempts, s.three_pt_makes, s.three_pt_attempts, s.ft_makes,
         s.ft_attempts, s.offensive_rebounds, s.defensive_rebounds, s.rebounds, s.assists, s.steals,
         s.blocks, s.turnovers, s.personal_fouls, cast(null as double) as plus_minus
-    from player_sums_by_source as s
+    from accepted_player_sums as s
     inner join game_player_source as g
         on g.game_id = s.game_id and g.player_rank = s.player_rank
-    inner join team_games as tg
-        on tg.game_id = s.game_id and tg.team_abbr = s.team_abbr
-    where s.played_rows >= 5
-      and abs(s.minutes_sum - (240 + 25 * coalesce(tg.ot_periods, 0))) <= 6
-      and s.points = tg.sched_points
 ),
 
 candidates as (

@@ -422,11 +422,11 @@ player_probe as (
             season_year,
             game_date,
             is_game,
-            sum(is_game) over (
+            cast(sum(is_game) over (
                 partition by player_id, season_year
                 order by game_date asc nulls first, is_game asc nulls first
                 rows between unbounded preceding and current row
-            ) as games_before
+            ) as bigint) as games_before
         from player_probe_events
     ) as events
     where is_game = 0
@@ -536,11 +536,11 @@ team_probe as (
             season_year,
             game_date,
             is_game,
-            sum(is_game) over (
+            cast(sum(is_game) over (
                 partition by team_abbr, season_year
                 order by game_date asc nulls first, is_game asc nulls first
                 rows between unbounded preceding and current row
-            ) as team_games_before
+            ) as bigint) as team_games_before
         from team_probe_events
     ) as events
     where is_game = 0
@@ -578,15 +578,21 @@ first_appearance as (
     group by played.player_id, team_games_numbered.team_abbr, team_games_numbered.season_year
 ),
 
-roster_games as (
+window_offsets as (
+    select 0 as games_back union all select 1 union all select 2 union all select 3
+    union all select 4 union all select 5 union all select 6 union all select 7
+    union all select 8 union all select 9
+),
+
+roster_window as (
     select
         upcg_rows.game_date,
         upcg_rows.player_id,
-        team_games_numbered.team_game_seq > team_history.team_games_before - 3 as in_last_3,
-        team_games_numbered.has_player_rows
-        and team_games_numbered.team_game_seq >= first_appearance.first_team_game_seq
-            as on_roster,
-        played.game_id is null as missed
+        upcg_rows.team_abbr,
+        upcg_rows.season_year,
+        first_appearance.first_team_game_seq,
+        window_offsets.games_back,
+        team_history.team_games_before - window_offsets.games_back as team_game_seq
     from upcg_rows
     inner join team_history
         on team_history.team_abbr = upcg_rows.team_abbr
@@ -596,14 +602,27 @@ roster_games as (
         on first_appearance.player_id = upcg_rows.player_id
         and first_appearance.team_abbr = upcg_rows.team_abbr
         and first_appearance.season_year = upcg_rows.season_year
+    cross join window_offsets
+    where team_history.team_games_before - window_offsets.games_back >= 1
+),
+
+roster_games as (
+    select
+        roster_window.game_date,
+        roster_window.player_id,
+        roster_window.games_back < 3 as in_last_3,
+        team_games_numbered.has_player_rows
+        and team_games_numbered.team_game_seq >= roster_window.first_team_game_seq
+            as on_roster,
+        played.game_id is null as missed
+    from roster_window
     inner join team_games_numbered
-        on team_games_numbered.team_abbr = upcg_rows.team_abbr
-        and team_games_numbered.season_year = upcg_rows.season_year
-        and team_games_numbered.team_game_seq > team_history.team_games_before - 10
-        and team_games_numbered.team_game_seq <= team_history.team_games_before
+        on team_games_numbered.team_abbr = roster_window.team_abbr
+        and team_games_numbered.season_year = roster_window.season_year
+        and team_games_numbered.team_game_seq = roster_window.team_game_seq
     left join played
         on played.game_id = team_games_numbered.game_id
-        and played.player_id = upcg_rows.player_id
+        and played.player_id = roster_window.player_id
 ),
 
 availability as (

@@ -1,0 +1,1 @@
+"""Result documents and the offline HTML dashboard (`nbaprops report`)."""
