@@ -145,3 +145,19 @@ def test_locked_database_is_a_usage_error(tmp_path: Path) -> None:
     holder.close()
     assert proc.returncode == 2
     assert "in use" in proc.stdout
+
+
+def test_files_of_one_format_with_different_headers_all_load(tmp_path: Path) -> None:
+    """2024-25 shots lack the POSITION columns: every file still lands in raw.nbacom_shots."""
+    data = real_data_dir()
+    folder = tmp_path / "staged"
+    folder.mkdir()
+    for season in ("2023-24", "2024-25"):
+        lines = gzip.decompress((data / f"nbacom_shots_{season}.csv.gz").read_bytes()).decode().splitlines()
+        (folder / f"nbacom_shots_{season}.csv").write_text("\n".join(lines[:101]) + "\n", encoding="utf-8")
+    wh = Warehouse(tmp_path / "w.duckdb")
+    report = ingest_directory(wh, folder, "t")
+    assert [f.rows_loaded for f in report.files] == [100, 100]
+    assert wh.count("raw.nbacom_shots") == 200
+    by_file = dict(wh.rows("select staged_file, count(position) from raw.nbacom_shots group by 1"))
+    assert by_file == {"nbacom_shots_2023-24.csv": 100, "nbacom_shots_2024-25.csv": 0}

@@ -43,23 +43,8 @@ FILES = {
     "oddsapi_props_player_points_synthetic.csv": "oddsapi_props_player_points_*.csv.gz",
     "arenas_synthetic.csv": "arenas_*.csv",
 }
-STATS = (
-    "fg",
-    "fga",
-    "fg3",
-    "fg3a",
-    "ft",
-    "fta",
-    "orb",
-    "drb",
-    "trb",
-    "ast",
-    "stl",
-    "blk",
-    "tov",
-    "pf",
-    "pts",
-)
+STATS = ("fg", "fga", "fg3", "fg3a", "ft", "fta", "orb", "drb", "trb", "ast", "stl", "blk",
+         "tov", "pf", "pts")  # fmt: skip
 
 
 class League:
@@ -87,6 +72,7 @@ class League:
 
 @pytest.fixture(scope="module")
 def league(tmp_path_factory: pytest.TempPathFactory) -> League:
+    """Seasons 2023-24 (complete) and 2024-25 (~70% played), written once for the module."""
     root = tmp_path_factory.mktemp("league")
     return League(root, write_league(root, seasons=2, seed=SEED))
 
@@ -211,7 +197,7 @@ def test_schedule_calendar(league: League) -> None:
         assert dt.date(year + 1, 4, 5) <= days[-1] <= dt.date(year + 1, 4, 20)
         gaps = [(b - a).days for a, b in pairwise(days) if a.month == 2]
         assert max(gaps) >= 7  # All-Star break: no games for a week in February
-    for (_, _), dates in team_days(league.rows("bref_schedule")).items():
+    for dates in team_days(league.rows("bref_schedule")).values():
         assert len(dates) == len(set(dates))  # at most one game per day
         assert all((c - a).days > 2 for a, c in zip(dates, dates[2:], strict=False))  # never 3 in a row
 
@@ -281,14 +267,13 @@ def test_game_ids_and_keys(league: League) -> None:
     regular = sorted((r["GAME_ID"], r["GAME_DATE"]) for r in ids if r["GAME_ID"][2] == "2")
     dates = [d for _, d in regular]
     assert dates == sorted(dates)
-    # Every completed game joins the bref schedule on (date, home team).
-    tri = {r["game_key"]: (r["game_key"][:8], BREF_TO_TRI.get(r["home_team_abbr"], r["home_team_abbr"]))
-           for r in league.rows("bref_schedule")}  # fmt: skip
-    bref = {v for v in tri.values()}
+    # Every completed game joins the bref schedule on (date, home team) via the game_key.
+    keys = [r["game_key"] for r in league.rows("bref_schedule")]
+    assert all(re.fullmatch(r"\d{8}0[A-Z]{3}", k) for k in keys)
+    date_home = {(k[:8], BREF_TO_TRI.get(k[9:], k[9:])) for k in keys}
     for v in by_game.values():
         home = next(r for r in v if " vs. " in r["MATCHUP"])
-        assert (home["GAME_DATE"].replace("-", ""), home["TEAM_ABBREVIATION"]) in bref
-    assert all(re.fullmatch(r"\d{8}0[A-Z]{3}", k) for k in tri)
+        assert (home["GAME_DATE"].replace("-", ""), home["TEAM_ABBREVIATION"]) in date_home
 
 
 # ---------------------------------------------------------------- box scores
@@ -414,7 +399,7 @@ def test_player_logs_are_regular_season_appearances(league: League) -> None:
     assert len(sums) == sum(1 for r in league.rows("nbacom_team_game_logs") if r["SEASON_ID"][0] == "2")
 
 
-def test_rotation_minutes_and_persistent_skill(league: League) -> None:
+def test_persistent_skill_and_scoring_level(league: League) -> None:
     logs = [r for r in league.rows("nbacom_player_game_logs") if r["SEASON_LABEL"] == "2023-24"]
     by_player: dict[str, list[int]] = defaultdict(list)
     for r in sorted(logs, key=lambda r: r["GAME_DATE"]):

@@ -41,9 +41,7 @@ def ensure_ledger(wh: Warehouse) -> None:
 
 def hash_expr(wh: Warehouse, relation: str) -> str:
     """SQL for an order-independent fingerprint of rows (lineage columns excluded)."""
-    cols = [c for c in wh.columns(relation) if c not in LINEAGE] if "." in relation else None
-    if cols is None:
-        cols = [r[0] for r in wh.rows(f"describe {relation}") if r[0] not in LINEAGE]
+    cols = [c for c in wh.columns(relation) if c not in LINEAGE]
     return "bit_xor(hash(" + ", ".join(f'"{c}"' for c in cols) + "))"
 
 

@@ -85,6 +85,9 @@ class Warehouse:
         )
 
     def columns(self, qualified: str) -> list[str]:
+        """Column names in order; an unqualified name is a temp table or registered relation."""
+        if "." not in qualified:
+            return [r[0] for r in self.rows(f"describe {qualified}")]
         schema, _, name = qualified.partition(".")
         return [
             r[0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 
@@ -179,7 +179,7 @@ def _quote(cell: str) -> str:
     return cell
 
 
-@cache
+@lru_cache(maxsize=256)
 def _matrix(vocab: tuple[str, ...], quote: bool) -> np.ndarray:
     """Vocabulary as a NUL-padded (len, width) uint8 matrix."""
     enc = [(_quote(v) if quote else v).encode() for v in vocab]

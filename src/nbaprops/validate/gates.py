@@ -7,6 +7,8 @@ its critical-field thresholds.
 
 from __future__ import annotations
 
+from datetime import date
+
 from nbaprops import registry
 from nbaprops.errors import GateFailed
 from nbaprops.partitions import DateRange, expected_dates
@@ -96,8 +98,11 @@ def date_completeness(
     return results
 
 
-def critical_fields(wh: Warehouse, table: Table, rng: DateRange) -> list[CheckResult]:
-    """Non-NULL share of each critical field over the range, and the dates that fall short."""
+def critical_fields(
+    wh: Warehouse, table: Table, rng: DateRange, dates: list[date] | None = None
+) -> list[CheckResult]:
+    """Non-NULL share of each critical field over the range (or only over `dates`, e.g. the expected
+    dates of the chosen season phases), and the dates that fall short."""
     results: list[CheckResult] = []
     if not wh.table_exists(table.name):
         return results
@@ -108,6 +113,9 @@ def critical_fields(wh: Warehouse, table: Table, rng: DateRange) -> list[CheckRe
             f"where {d} between ? and ? and ({field.where}) group by 1 order by 1",
             [rng.start, rng.end],
         )
+        if dates is not None:
+            keep = set(dates)
+            rows = [r for r in rows if r[0] in keep]
         total = sum(r[1] for r in rows)
         present = sum(r[2] for r in rows)
         share = present / total if total else 1.0

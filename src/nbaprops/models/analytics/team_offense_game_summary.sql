@@ -3,11 +3,11 @@
 -- Games: `final` games of raw.schedule_games in [$start_date, $end_date] with season_phase in
 -- regular/play_in/playoffs/cup_final between two of the 30 NBA teams.
 -- Team box source, chosen per game so both rows of a game share one source (SPEC §3.4):
---   1. NBA.com team game log, 2. bref team box, 3. the sum of the player rows of the game's player
---   source (bref box, else NBA.com league log, else the partial logs), accepted only when each team has
---   >= 5 played rows, Σ minutes within ±6 of team_minutes (tolerance: integer minutes in the NBA.com
---   logs) and Σ points = the schedule's final score. Otherwise the game gets no row (the gate reports it).
--- team_minutes = 240 + 25·ot_periods (never the rounded team MIN). possessions = basketball-reference
+--   1. NBA.com team game log, 2. bref team box, 3. the sum of the player rows of the first player
+--   source (bref box, NBA.com league log, partial logs) accepted for both teams: >= 5 played rows,
+--   Σ minutes within ±6 of team_minutes (tolerance: integer minutes in the NBA.com logs) and
+--   Σ points = the schedule's final score. Otherwise the game gets no row (the gate reports it).
+-- team_minutes = 240 + 25·ot_periods, ot_periods from raw.schedule_games (never the rounded team MIN). possessions = basketball-reference
 -- estimate averaged over both teams (same value on both rows); zero denominators give NULL.
 -- Shot zones come from raw.nbacom_shots (zone already decided by SHOT_TYPE); NULL when the game is not
 -- in the shot chart.

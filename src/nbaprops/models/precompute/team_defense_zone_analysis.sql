@@ -6,7 +6,8 @@
 --   * the team's last 15 games with has_shot_zones for the zone columns (NULL below 5 such games,
 --     and NULL when any game of that window lacks the zone counts, so contamination stays visible);
 --   * league zone FG% = mean over teams with >= 10 zone games in [d-30, d-1] (same-day games never
---     count, pitfall 15) of the team's ratio of sums; below 10 qualifying teams the SPEC defaults
+--     count, pitfall 15) of the team's ratio of sums (each rounded to 1e-12 so the mean is summed
+--     exactly: tolerance 1e-12, for order-independent bits); below 10 qualifying teams the SPEC defaults
 --     (paint 0.575, mid_range 0.418, three 0.362) are used.
 -- The three zone uses the box counts (opp_three_pt_makes / opp_three_pt_attempts) of zone games; the
 -- shot chart's threes equal the box FG3A on >= 99.9% of games (SPEC §9), so this is the same figure.
@@ -247,13 +248,18 @@ league_team_windows as (
     group by analysis_dates.analysis_date, zone_games.team_abbr
 ),
 
+-- The mean over teams sums each team's FG% as an exact integer (units of 1e-12), so the result does not
+-- depend on the order the rows are summed in (identical bits across batches and re-runs).
 league_observed as (
     select
         analysis_date,
         count(*) as league_teams_in_sample,
-        avg(paint_fg_pct) as paint_fg_pct,
-        avg(mid_range_fg_pct) as mid_range_fg_pct,
-        avg(three_fg_pct) as three_fg_pct
+        sum(cast(round(paint_fg_pct * 1000000000000) as bigint)) / count(paint_fg_pct)
+            / 1000000000000 as paint_fg_pct,
+        sum(cast(round(mid_range_fg_pct * 1000000000000) as bigint)) / count(mid_range_fg_pct)
+            / 1000000000000 as mid_range_fg_pct,
+        sum(cast(round(three_fg_pct * 1000000000000) as bigint)) / count(three_fg_pct)
+            / 1000000000000 as three_fg_pct
     from league_team_windows
     where zone_games_30d >= 10
     group by analysis_date
