@@ -193,11 +193,19 @@ def test_model_feature_columns_are_the_contract_in_order() -> None:
         assert column in static[start + len(names):]
 
 
-def test_model_candidate_cases_cover_the_contract() -> None:
-    """The unpivot names every contract feature once, and nothing else."""
+def test_model_lists_follow_the_contract() -> None:
+    """The defaults pivot and the source pattern name every contract feature once, in order."""
     sql = registry.get(MLFS).sql
-    block = sql[sql.index("case contract.name") : sql.index("end as candidate_value")]
-    assert re.findall(r"when '(\w+)' then", block) == list(fc.FEATURE_NAMES)
+    defaults = sql[sql.index("contract_defaults as (") : sql.index("feature_values as (")]
+    assert re.findall(r"when name = '(\w+)' then default_value end\) as (\w+)", defaults) == [
+        (n, n) for n in fc.FEATURE_NAMES
+    ]
+    pattern = sql[sql.index("row_patterns as (") : sql.index("source_patterns as (")]
+    assert re.findall(r"coalesce\(candidates\.(\w+)_source, 'none'\)", pattern) == list(
+        fc.FEATURE_NAMES
+    )
+    values = sql[sql.index("feature_values as (") : sql.index("row_patterns as (")]
+    assert re.findall(r"end as (\w+)", values) == list(fc.FEATURE_NAMES)
 
 
 def test_install_writes_the_contract(tmp_path: Path) -> None:
@@ -230,7 +238,8 @@ def test_golden_contract_block_equals_the_csv() -> None:
 
 
 def test_placeholder_check_lists_every_feature() -> None:
-    check = next(c for c in registry.get(MLFS).checks if c.name == "mlfs_early_rows_are_placeholders")
+    checks = registry.get(MLFS).checks
+    check = next(c for c in checks if c.name == "mlfs_early_rows_are_placeholders")
     assert re.findall(r"(\w+) is not null", check.sql) == [
         "feature_quality_score", "quality_tier", *fc.FEATURE_NAMES,
     ]

@@ -41,10 +41,23 @@ def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (CI installs it: apt-get install -y chromium)")
     return subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, check=False, timeout=120,
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
 
 
@@ -64,8 +77,13 @@ def test_documents_record_range_checks_and_runs(report_dir: Path, reported: dict
     ready = (report_dir / "ML-READINESS.md").read_text()
     with Warehouse(str(reported["db"]), read_only=True) as wh:
         lo, hi = wh.rows("select min(game_date), max(game_date) from raw.schedule_games")[0]
-        runs = {r[0] for r in wh.rows("select distinct run_id from meta.partitions where status = 'complete' "
-                                      "and table_name like 'analytics.%'")}
+        runs = {
+            r[0]
+            for r in wh.rows(
+                "select distinct run_id from meta.partitions where status = 'complete' "
+                "and table_name like 'analytics.%'"
+            )
+        }
     assert f"Range: {lo}..{hi}" in phase3
     for table in registry.tables_in("analytics"):
         assert f"`{table.name}` | `date_completeness:2024-25`" in phase3
@@ -93,7 +111,8 @@ def test_dashboard_renders_offline_in_chromium(
         mlfs_rows = wh.count(MLFS) if wh.table_exists(MLFS) else None
         final_dates = wh.scalar("select count(distinct game_date) from raw.schedule_games")
         evaluated = wh.table_exists("predictions.evaluation_summary") and wh.count(
-            "predictions.evaluation_summary")
+            "predictions.evaluation_summary"
+        )
     # coverage heatmap: one cell per registered table and schedule date
     cells = len(re.findall(r'<rect class="cell ', dom))
     built = [t for t in registry.all_tables() if t.phase != "raw"]
@@ -101,8 +120,13 @@ def test_dashboard_renders_offline_in_chromium(
     assert 'class="heatmap" data-season="2024-25"' in dom
     assert dom.count('class="cell complete"') > 0
     # gates, run history and feature quality with their key figures
-    for gate in ("validate raw", "validate analytics", "validate precompute", "validate features",
-                 "readiness"):
+    for gate in (
+        "validate raw",
+        "validate analytics",
+        "validate precompute",
+        "validate features",
+        "readiness",
+    ):
         assert f'data-gate-card="{gate}"' in dom and f'data-gate="{gate}"' in dom
     assert 'id="runs"' in dom and "backfill-" in dom
     if mlfs_rows is not None:

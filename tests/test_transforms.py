@@ -37,7 +37,8 @@ def create_input(wh: Warehouse, table: str, rows: list[dict[str, Any]], types: d
     for row in rows:
         names += [k for k in row if k not in names]
     names += [k for k in types if k not in names]
-    data = pa.Table.from_pylist(rows or [{}], schema=None) if rows else None
+    # every row carries every column (pyarrow takes the columns of the first row only)
+    data = pa.Table.from_pylist([{k: row.get(k) for k in names} for row in rows]) if rows else None
     cols = []
     for name in names:
         sql_type = types.get(name)

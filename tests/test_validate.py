@@ -37,8 +37,13 @@ MLFS = "features.ml_feature_store_v2"
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The real entry point in a subprocess (exit codes and one-line errors exactly as a user sees)."""
-    return subprocess.run([sys.executable, "-m", "nbaprops.cli", *args], capture_output=True,
-                          text=True, check=False, env={**os.environ})
+    return subprocess.run(
+        [sys.executable, "-m", "nbaprops.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ},
+    )
 
 
 def built_league(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -52,8 +57,9 @@ def built_league(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if prebuilt:
         shutil.copy(prebuilt, work)
     else:
-        proc = run_cli("ingest", "--source", "synthetic", "--seasons", "1", "--seed", "7", "--json",
-                       "--db", str(work))
+        proc = run_cli(
+            "ingest", "--source", "synthetic", "--seasons", "1", "--seed", "7", "--json", "--db", str(work)
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
         proc = run_cli("backfill", "--json", "--db", str(work))
         assert proc.returncode in (0, 1), proc.stderr[-2000:]
@@ -83,15 +89,18 @@ def day(league: Path) -> date:
     with Warehouse(league, read_only=True) as wh:
         start = wh.scalar("select min(season_start) from raw.season_calendar")
         return wh.scalar(
-            "select min(game_date) from raw.schedule_games where game_status = 'final' "
-            "and game_date >= ?", [start + timedelta(days=45)])
+            "select min(game_date) from raw.schedule_games where game_status = 'final' and game_date >= ?",
+            [start + timedelta(days=45)],
+        )
 
 
 def needs_features(path: Path) -> None:
     with Warehouse(path, read_only=True) as wh:
         if not wh.table_exists(MLFS):
-            pytest.fail("the synthetic build did not reach the feature store (a gate refused); "
-                        "run `nbaprops backfill` on a synthetic league to see why")
+            pytest.fail(
+                "the synthetic build did not reach the feature store (a gate refused); "
+                "run `nbaprops backfill` on a synthetic league to see why"
+            )
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -153,8 +162,10 @@ def test_raw_gate_passes_then_names_an_unbalanced_file(db: Path, capsys: pytest.
     code, out = cli(capsys, "validate", "--phase", "raw", "--db", str(db))
     assert code == 0, out
     assert "identity:prop_rows" in out and "pooled over" in out
-    sql(db, "update meta.load_audit set rows_loaded = rows_loaded - 3 "
-            "where staged_file like 'bref_player_box%'")
+    sql(
+        db,
+        "update meta.load_audit set rows_loaded = rows_loaded - 3 where staged_file like 'bref_player_box%'",
+    )
     code, out = cli(capsys, "validate", "--phase", "raw", "--db", str(db))
     bad = fail_lines(out, "raw.bref_player_box", "load_audit:bref_player_box")
     assert code == 1 and bad and "UNBALANCED" in bad[0], out
@@ -172,8 +183,18 @@ def test_a_deleted_date_is_caught_with_table_and_date(
     bad = fail_lines(out, TOGS, "entity:two_per_final_game")
     assert code == 1 and bad and str(day) in bad[0], out
     # on a short range the missing date also drops the season's coverage below 95%
-    code, out = cli(capsys, "validate", "--phase", "analytics", "--start", str(day - timedelta(days=3)),
-                    "--end", str(day + timedelta(days=3)), "--db", str(db))
+    code, out = cli(
+        capsys,
+        "validate",
+        "--phase",
+        "analytics",
+        "--start",
+        str(day - timedelta(days=3)),
+        "--end",
+        str(day + timedelta(days=3)),
+        "--db",
+        str(db),
+    )
     bad = fail_lines(out, TOGS, "date_completeness:2024-25")
     assert code == 1 and bad and f"dates={day}" in bad[0], out
     assert f"fix: nbaprops backfill --start {day} --end {day} --through analytics" in out
@@ -192,8 +213,11 @@ def test_b_null_usage_for_one_date_is_contamination(
 def test_partial_contamination_fails_only_under_strict(
     db: Path, day: date, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sql(db, f"update {PGS} set usage_rate = null, usage_rate_raw = null where game_date = DATE '{day}' "
-            "and played_flag and player_id % 6 = 0")
+    sql(
+        db,
+        f"update {PGS} set usage_rate = null, usage_rate_raw = null where game_date = DATE '{day}' "
+        "and played_flag and player_id % 6 = 0",
+    )
     code, out = cli(capsys, "validate", "--phase", "analytics", "--db", str(db))
     line = next(ln for ln in out.splitlines() if ln.startswith(f"PASS {PGS} contamination"))
     assert code == 0 and "1 PARTIAL" in line, out
@@ -251,9 +275,11 @@ select * from final""")
         sql(db, f"update meta.partitions set status = 'failed' where table_name = '{PDC}'")
         code, out = cli(capsys, "backfill", "--db", str(db))
         with Warehouse(db, read_only=True) as wh:
-            rebuilt = wh.scalar(f"select count(*) from meta.partitions where table_name = '{MLFS}' "
-                                "and status = 'complete' and run_id = (select max(run_id) from meta.runs "
-                                "where command = 'backfill')")
+            rebuilt = wh.scalar(
+                f"select count(*) from meta.partitions where table_name = '{MLFS}' "
+                "and status = 'complete' and run_id = (select max(run_id) from meta.runs "
+                "where command = 'backfill')"
+            )
         assert rebuilt, f"the feature store was not rebuilt on the leaking cache: {out[-1500:]}"
     finally:
         registry.all_tables.cache_clear()
@@ -265,10 +291,12 @@ select * from final""")
 
 def test_e_placeholder_lines_are_caught(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     needs_features(db)
-    sql(db, "update analytics.upcoming_player_game_context set points_line = 20 "
-            "where points_line is not null",
+    sql(
+        db,
+        "update analytics.upcoming_player_game_context set points_line = 20 where points_line is not null",
         f"update {MLFS} set vegas_points_line = 20, vegas_opening_line = 20 "
-        "where vegas_points_line is not null")
+        "where vegas_points_line is not null",
+    )
     code, out = cli(capsys, "readiness", "--min-rows", "100", "--db", str(db))
     bad = fail_lines(out, "analytics.upcoming_player_game_context", "constant_lines:points_line")
     assert code == 1 and bad and "dates=" in bad[0] and "most common line 20" in bad[0], out
@@ -307,8 +335,10 @@ def test_readiness_below_min_rows_exits_1(db: Path, capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("validate", "--phase", "analytics", "--start", "2025-02-01", "--end", "2025-01-01"),
-         "is after --end"),
+        (
+            ("validate", "--phase", "analytics", "--start", "2025-02-01", "--end", "2025-01-01"),
+            "is after --end",
+        ),
         (("validate", "--phase", "analytics", "--start", "2025-02-30"), "is not a date"),
         (("validate", "--phase", "predictionz"), "Invalid value for '--phase'"),
         (("readiness", "--start", "2025-02-01", "--end", "2025-01-01"), "is after --end"),
@@ -332,8 +362,18 @@ def test_missing_warehouse_exits_2_in_one_line(tmp_path: Path) -> None:
 def test_empty_expected_set_is_ready_with_a_note(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Warehouse(db, read_only=True) as wh:
         start = wh.scalar("select min(season_start) from raw.season_calendar")
-    code, out = cli(capsys, "validate", "--phase", "precompute", "--start", str(start),
-                    "--end", str(start + timedelta(days=5)), "--db", str(db))
+    code, out = cli(
+        capsys,
+        "validate",
+        "--phase",
+        "precompute",
+        "--start",
+        str(start),
+        "--end",
+        str(start + timedelta(days=5)),
+        "--db",
+        str(db),
+    )
     assert code == 0, out
     assert out.startswith("NOTE empty expected set") and out.strip().endswith("RESULT READY")
 

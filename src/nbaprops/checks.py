@@ -72,23 +72,29 @@ def entity_counts(
             from prior p left join {relation} r on r.{d} = p.d and r.team_abbr = p.team_abbr
             group by 1"""
     elif table.entity == "upcg_players":
+        min_games = int(table.extra.get("min_games", 0))
+        games_where = table.extra.get("min_games_where", "p.played_flag and p.minutes_played > 0")
         sql = f"""
-            select u.game_date, count(*), count(r.player_id)
-            from analytics.upcoming_player_game_context u
-            left join {relation} r on r.{d} = u.game_date and r.player_id = u.player_id
-            where u.game_date in (select d from _check_dates) {upcg_filter(table)}
+            with upcg as (
+                select u.game_date, u.player_id, u.season_year
+                from analytics.upcoming_player_game_context u
+                where u.game_date in (select d from _check_dates)),
+            prior as (
+                select u.game_date, u.player_id, count(p.game_id) as games
+                from upcg u left join analytics.player_game_summary p
+                  on p.player_id = u.player_id and p.season_year = u.season_year
+                 and p.game_date < u.game_date and ({games_where})
+                group by 1, 2)
+            select pr.game_date, count(*), count(r.player_id)
+            from prior pr
+            left join {relation} r on r.{d} = pr.game_date and r.player_id = pr.player_id
+            where pr.games >= {min_games}
             group by 1"""
     else:
         raise ValueError(f"{table.name}: unknown entity rule {table.entity!r}")
     result = {row[0]: (int(row[1]), int(row[2])) for row in wh.rows(sql)}
     wh.unregister("_check_dates")
     return result
-
-
-def upcg_filter(table: Table) -> str:
-    """Restrict expected UPCG players to those the table's minimum can cover (SPEC §5.0)."""
-    where = table.extra.get("entity_where")
-    return f"and ({where})" if where else ""
 
 
 def retarget(sql: str, table: str, relation: str) -> str:

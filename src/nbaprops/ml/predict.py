@@ -30,7 +30,7 @@ from nbaprops.feature_contract import FEATURE_VERSION
 from nbaprops.ml import metrics
 from nbaprops.ml.dataset import MLFS, TARGETS, load_rows
 from nbaprops.ml.evaluate import LINE_COLUMNS, baselines
-from nbaprops.ml.model import latest_model, load
+from nbaprops.ml.model import latest_model, load, predict_with
 from nbaprops.ml.schema import PREDICTION_COLUMNS, PREDICTIONS, REGISTRY, ensure_prediction_tables
 from nbaprops.warehouse import Warehouse
 
@@ -112,7 +112,7 @@ def run_predict(
         if len(rows):
             preds[card["model_id"]] = (
                 "gbdt",
-                np.asarray(estimator.predict(rows.X), float),
+                predict_with(estimator, rows.X),
                 card["trained_through_date"],
                 gated,
             )

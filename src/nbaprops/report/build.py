@@ -26,22 +26,29 @@ def write_report(
     """Every document; returns the files written and each gate's verdict."""
     out.mkdir(parents=True, exist_ok=True)
     rng = resolve_range(wh, start, end, SEASON_PHASES, "analytics")
-    reports: dict[str, Report] = {
-        f"validate {p}": validate_phase(wh, p, rng) for p in PHASES
-    }
+    reports: dict[str, Report] = {f"validate {p}": validate_phase(wh, p, rng) for p in PHASES}
     reports["readiness"] = readiness(wh, start, end, min_rows)
     history = data.run_history(wh)
     files = {
         "PHASE3-VALIDATION-RESULTS.md": documents.phase_document(
             "Phase 3 validation results (raw and analytics gates)",
-            [reports["validate raw"], reports["validate analytics"]], history),
+            [reports["validate raw"], reports["validate analytics"]],
+            history,
+        ),
         "PHASE4-VALIDATION-RESULTS.md": documents.phase_document(
             "Phase 4 validation results (precompute and features gates)",
-            [reports["validate precompute"], reports["validate features"]], history),
+            [reports["validate precompute"], reports["validate features"]],
+            history,
+        ),
         "ML-READINESS.md": documents.readiness_document(reports["readiness"], history),
         "index.html": dashboard.render(
-            wh.path, reports, data.coverage_grid(wh, rng), history, data.feature_quality(wh, rng),
-            data.evaluation(wh)),
+            wh.path,
+            reports,
+            data.coverage_grid(wh, rng),
+            history,
+            data.feature_quality(wh, rng),
+            data.evaluation(wh),
+        ),
     }
     written = []
     for name, text in files.items():

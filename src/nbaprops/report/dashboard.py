@@ -69,8 +69,10 @@ JS = """
 
 
 def _card(key: str, value: str, cls: str = "", attr: str = "") -> str:
-    return (f'<div class="card"{attr}><div class="k">{escape(key)}</div>'
-            f'<div class="v {cls}">{escape(value)}</div></div>')
+    return (
+        f'<div class="card"{attr}><div class="k">{escape(key)}</div>'
+        f'<div class="v {cls}">{escape(value)}</div></div>'
+    )
 
 
 def _gate_rows(rep: Report) -> str:
@@ -81,41 +83,56 @@ def _gate_rows(rep: Report) -> str:
             failing += (" " if failing else "") + ", ".join(r.items[:10])
         cls = "fail" if not r.passed else "passrow"
         mark = '<span class="pass">PASS</span>' if r.passed else '<span class="failtxt">FAIL</span>'
-        rows.append(f'<tr class="{cls}"><td>{mark}</td><td>{escape(r.table)}</td><td>{escape(r.check)}</td>'
-                    f'<td class="num">{escape(r.figure())}</td><td class="num">{escape(r.limit())}</td>'
-                    f"<td>{escape(failing)}</td><td>{escape(r.note)}</td></tr>")
+        rows.append(
+            f'<tr class="{cls}"><td>{mark}</td><td>{escape(r.table)}</td><td>{escape(r.check)}</td>'
+            f'<td class="num">{escape(r.figure())}</td><td class="num">{escape(r.limit())}</td>'
+            f"<td>{escape(failing)}</td><td>{escape(r.note)}</td></tr>"
+        )
     return "".join(rows)
 
 
 def gates_section(reports: dict[str, Report]) -> str:
     """Every check of every gate; a gate's table is folded when it passes, failures listed first."""
-    parts = ['<section id="gates"><h2>Gates</h2><label><input type="checkbox" id="only-failures"> '
-             "show failures only</label>"]
+    parts = [
+        '<section id="gates"><h2>Gates</h2><label><input type="checkbox" id="only-failures"> '
+        "show failures only</label>"
+    ]
     for name, rep in reports.items():
         cls = "ready" if rep.ready else "notready"
-        ordered = Report(rep.scope, rep.start, rep.end,
-                         sorted(rep.results, key=lambda r: r.passed), rep.notes, rep.context)
-        parts.append(f'<details data-gate="{escape(name)}"{"" if rep.ready else " open"}><summary>'
-                     f'<b>{escape(name)}</b>: <span class="{cls}">{escape(rep.result_line())}</span> '
-                     f'<span class=muted>({rep.start}..{rep.end}; {len(rep.results)} checks)</span>'
-                     "</summary>")
+        ordered = Report(
+            rep.scope, rep.start, rep.end, sorted(rep.results, key=lambda r: r.passed), rep.notes, rep.context
+        )
+        parts.append(
+            f'<details data-gate="{escape(name)}"{"" if rep.ready else " open"}><summary>'
+            f'<b>{escape(name)}</b>: <span class="{cls}">{escape(rep.result_line())}</span> '
+            f"<span class=muted>({rep.start}..{rep.end}; {len(rep.results)} checks)</span>"
+            "</summary>"
+        )
         parts += [f'<p class="muted">{escape(n)}</p>' for n in rep.notes]
-        parts.append("<table><tr><th></th><th>table</th><th>check</th><th>value</th><th>threshold</th>"
-                     f"<th>failing</th><th>note</th></tr>{_gate_rows(ordered)}</table></details>")
+        parts.append(
+            "<table><tr><th></th><th>table</th><th>check</th><th>value</th><th>threshold</th>"
+            f"<th>failing</th><th>note</th></tr>{_gate_rows(ordered)}</table></details>"
+        )
     parts.append("</section>")
     return "".join(parts)
 
 
 def coverage_section(grid: list[dict[str, Any]]) -> str:
-    legend = "".join(f'<span><i style="background:{charts.COLORS[s]}"></i>{s}</span>'
-                     for s in ("complete", "failed", "missing", "skipped", "none"))
-    parts = ['<section id="coverage"><h2>Coverage (tables × dates)</h2>',
-             f'<div class="legend">{legend}</div><div id="hover"></div>']
+    legend = "".join(
+        f'<span><i style="background:{charts.COLORS[s]}"></i>{s}</span>'
+        for s in ("complete", "failed", "missing", "skipped", "none")
+    )
+    parts = [
+        '<section id="coverage"><h2>Coverage (tables × dates)</h2>',
+        f'<div class="legend">{legend}</div><div id="hover"></div>',
+    ]
     if not grid:
         parts.append("<p>No schedule in the warehouse.</p>")
     for season in grid:
-        parts.append(f'<h3>{escape(season["season"])}</h3><div class="scroll">'
-                     f'{charts.heatmap(season["season"], season["dates"], season["tables"])}</div>')
+        parts.append(
+            f'<h3>{escape(season["season"])}</h3><div class="scroll">'
+            f"{charts.heatmap(season['season'], season['dates'], season['tables'])}</div>"
+        )
     parts.append("</section>")
     return "".join(parts)
 
@@ -125,22 +142,28 @@ def runs_section(history: list[dict[str, Any]]) -> str:
     if not history:
         parts.append("<p>No runs recorded in meta.runs.</p></section>")
         return "".join(parts)
-    parts.append("<table><tr><th>run</th><th>command</th><th>started</th><th>seconds</th><th>status</th>"
-                 "<th>arguments</th></tr>")
+    parts.append(
+        "<table><tr><th>run</th><th>command</th><th>started</th><th>seconds</th><th>status</th>"
+        "<th>arguments</th></tr>"
+    )
     for r in history:
         secs = "" if r["seconds"] is None else f"{float(r['seconds']):.1f}"
         error = ": " + escape(str(r["error"])) if r.get("error") else ""
         cls = "fail" if r["status"] not in ("succeeded", "dry_run", "running") else ""
-        parts.append(f'<tr class="{cls}"><td>{escape(r["run_id"])}</td><td>{escape(str(r["command"]))}</td>'
-                     f'<td>{escape(r["started_at"])}</td><td class="num">{secs}</td>'
-                     f'<td>{escape(str(r["status"]))}{error}</td>'
-                     f'<td>{escape(str(r["arguments"] or ""))}</td></tr>')
+        parts.append(
+            f'<tr class="{cls}"><td>{escape(r["run_id"])}</td><td>{escape(str(r["command"]))}</td>'
+            f'<td>{escape(r["started_at"])}</td><td class="num">{secs}</td>'
+            f"<td>{escape(str(r['status']))}{error}</td>"
+            f"<td>{escape(str(r['arguments'] or ''))}</td></tr>"
+        )
     parts.append("</table>")
     latest = next((r for r in history if r["command"] == "backfill" and r["models"]), None)
     if latest:
         items = [(m["table"], float(m["seconds"] or 0)) for m in latest["models"]]
-        parts.append(f'<h3>Model timings of {escape(latest["run_id"])}</h3>'
-                     + charts.bars(items, "seconds per model", "s", css_id="timings-chart"))
+        parts.append(
+            f"<h3>Model timings of {escape(latest['run_id'])}</h3>"
+            + charts.bars(items, "seconds per model", "s", css_id="timings-chart")
+        )
     parts.append("</section>")
     return "".join(parts)
 
@@ -151,24 +174,53 @@ def features_section(fq: dict[str, Any]) -> str:
         parts.append("<p>No feature store yet (features.ml_feature_store_v2).</p></section>")
         return "".join(parts)
     t = fq["totals"]
-    parts.append('<div class="cards">'
-                 + _card("feature rows", f"{t['rows']:,}", attr=' id="fig-mlfs-rows"')
-                 + _card("training-ready", f"{t['training_ready']:,}", attr=' id="fig-training-ready"')
-                 + _card("eligible (non-early)", f"{t['eligible']:,}")
-                 + _card("early-season placeholders", f"{t['early']:,}")
-                 + _card("mean quality", f"{float(t['mean_quality'] or 0):.1f}",
-                         attr=' id="fig-mean-quality"')
-                 + "</div>")
-    parts.append('<div class="scroll">' + charts.bars(
-        [(str(k), float(n)) for k, n in fq["tiers"]], "rows per quality tier", colors=charts.COLORS,
-        css_id="tiers-chart") + "</div>")
-    parts.append('<div class="scroll">' + charts.bars(
-        [(f"{k} defaults", float(n)) for k, n in fq["defaults"]], "non-early rows by default feature count",
-        color="#ef6c00", css_id="defaults-chart") + "</div>")
-    keys = ["phase4", "phase3", "calculated", "vegas", "opponent_history", "default", "missing",
-            "not_covered", "null"]
-    parts.append('<div class="scroll">' + charts.stacked(
-        fq["mix"], keys, "source of each v1 feature (non-early rows)", css_id="sources-chart") + "</div>")
+    parts.append(
+        '<div class="cards">'
+        + _card("feature rows", f"{t['rows']:,}", attr=' id="fig-mlfs-rows"')
+        + _card("training-ready", f"{t['training_ready']:,}", attr=' id="fig-training-ready"')
+        + _card("eligible (non-early)", f"{t['eligible']:,}")
+        + _card("early-season placeholders", f"{t['early']:,}")
+        + _card("mean quality", f"{float(t['mean_quality'] or 0):.1f}", attr=' id="fig-mean-quality"')
+        + "</div>"
+    )
+    parts.append(
+        '<div class="scroll">'
+        + charts.bars(
+            [(str(k), float(n)) for k, n in fq["tiers"]],
+            "rows per quality tier",
+            colors=charts.COLORS,
+            css_id="tiers-chart",
+        )
+        + "</div>"
+    )
+    parts.append(
+        '<div class="scroll">'
+        + charts.bars(
+            [(f"{k} defaults", float(n)) for k, n in fq["defaults"]],
+            "non-early rows by default feature count",
+            color="#ef6c00",
+            css_id="defaults-chart",
+        )
+        + "</div>"
+    )
+    keys = [
+        "phase4",
+        "phase3",
+        "calculated",
+        "vegas",
+        "opponent_history",
+        "default",
+        "missing",
+        "not_covered",
+        "null",
+    ]
+    parts.append(
+        '<div class="scroll">'
+        + charts.stacked(
+            fq["mix"], keys, "source of each v1 feature (non-early rows)", css_id="sources-chart"
+        )
+        + "</div>"
+    )
     parts.append("</section>")
     return "".join(parts)
 
@@ -192,21 +244,33 @@ def evaluation_section(rows: list[dict[str, Any]]) -> str:
 
 
 def render(
-    db: str, reports: dict[str, Report], grid: list[dict[str, Any]], history: list[dict[str, Any]],
-    fq: dict[str, Any], evaluation: list[dict[str, Any]],
+    db: str,
+    reports: dict[str, Report],
+    grid: list[dict[str, Any]],
+    history: list[dict[str, Any]],
+    fq: dict[str, Any],
+    evaluation: list[dict[str, Any]],
 ) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     cards = "".join(
-        _card(name, "READY" if rep.ready else f"NOT READY ({len(rep.failures)})",
-              "ready" if rep.ready else "notready", f' data-gate-card="{escape(name)}"')
-        for name, rep in reports.items())
+        _card(
+            name,
+            "READY" if rep.ready else f"NOT READY ({len(rep.failures)})",
+            "ready" if rep.ready else "notready",
+            f' data-gate-card="{escape(name)}"',
+        )
+        for name, rep in reports.items()
+    )
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         "<meta name=viewport content='width=device-width,initial-scale=1'>"
         f"<title>nbaprops dashboard</title><style>{CSS}</style></head><body>"
         f"<header><h1>nbaprops dashboard</h1><p>{escape(db)} · generated {stamp}</p></header><main>"
         f'<section id="summary"><h2>Gates at a glance</h2><div class="cards">{cards}</div></section>'
-        + coverage_section(grid) + gates_section(reports) + runs_section(history)
-        + features_section(fq) + evaluation_section(evaluation)
+        + coverage_section(grid)
+        + gates_section(reports)
+        + runs_section(history)
+        + features_section(fq)
+        + evaluation_section(evaluation)
         + f"</main><script>{JS}</script></body></html>"
     )

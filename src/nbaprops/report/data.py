@@ -31,20 +31,35 @@ def coverage_grid(wh: Warehouse, rng: DateRange) -> list[dict[str, Any]]:
         return []
     days = wh.rows(
         "select game_date, max(season_year) from raw.schedule_games where game_date between ? and ? "
-        "group by 1 order by 1", [rng.start, rng.end])
+        "group by 1 order by 1",
+        [rng.start, rng.end],
+    )
     ledger: dict[tuple[str, date], str] = {}
     if wh.table_exists("meta.partitions"):
-        ledger = {(t, d): s for t, d, s in wh.rows(
-            "select table_name, partition_date, status from meta.partitions "
-            "where partition_date between ? and ?", [rng.start, rng.end])}
+        ledger = {
+            (t, d): s
+            for t, d, s in wh.rows(
+                "select table_name, partition_date, status from meta.partitions "
+                "where partition_date between ? and ?",
+                [rng.start, rng.end],
+            )
+        }
     tables = [t for t in registry.all_tables() if t.phase != "raw"]
     rows_on: dict[str, set[date]] = {}
     expected: dict[str, set[date]] = {}
     for t in tables:
         expected[t.name] = set(expected_dates(wh, t.expected, rng))
-        rows_on[t.name] = {r[0] for r in wh.rows(
-            f"select distinct {t.date_column} from {t.name} where {t.date_column} between ? and ?",
-            [rng.start, rng.end])} if wh.table_exists(t.name) else set()
+        rows_on[t.name] = (
+            {
+                r[0]
+                for r in wh.rows(
+                    f"select distinct {t.date_column} from {t.name} where {t.date_column} between ? and ?",
+                    [rng.start, rng.end],
+                )
+            }
+            if wh.table_exists(t.name)
+            else set()
+        )
     seasons: dict[int, list[date]] = {}
     for d, s in days:
         seasons.setdefault(s, []).append(d)
@@ -66,8 +81,7 @@ def coverage_grid(wh: Warehouse, rng: DateRange) -> list[dict[str, Any]]:
                 else:
                     cells.append("missing")
             grid[t.name] = cells
-        out.append({"season": season_label(season), "dates": [d.isoformat() for d in dates],
-                    "tables": grid})
+        out.append({"season": season_label(season), "dates": [d.isoformat() for d in dates], "tables": grid})
     return out
 
 
@@ -78,16 +92,23 @@ def run_history(wh: Warehouse, limit: int = 50) -> list[dict[str, Any]]:
     rows = wh.dicts(
         "select run_id, command, arguments, started_at, ended_at, status, details, "
         "epoch(ended_at - started_at) as seconds from meta.runs order by started_at desc limit ?",
-        [limit])
+        [limit],
+    )
     for r in rows:
         try:
             details = json.loads(r.pop("details") or "{}")
         except json.JSONDecodeError:
             details = {}
         r["models"] = [
-            {"table": m.get("table"), "seconds": m.get("seconds"), "rows": m.get("rows"),
-             "partitions": m.get("partitions_written")}
-            for m in details.get("models", []) if isinstance(m, dict)]
+            {
+                "table": m.get("table"),
+                "seconds": m.get("seconds"),
+                "rows": m.get("rows"),
+                "partitions": m.get("partitions_written"),
+            }
+            for m in details.get("models", [])
+            if isinstance(m, dict)
+        ]
         r["error"] = details.get("error")
         r["started_at"] = str(r["started_at"])
         r["ended_at"] = str(r["ended_at"]) if r["ended_at"] else None
@@ -100,21 +121,33 @@ def feature_quality(wh: Warehouse, rng: DateRange) -> dict[str, Any]:
         return {}
     where = "game_date between ? and ?"
     params = [rng.start, rng.end]
-    tiers = wh.rows(f"select coalesce(quality_tier, 'placeholder'), count(*) from {MLFS} where {where} "
-                    "group by 1 order by 2 desc", params)
-    defaults = wh.rows(f"select default_feature_count, count(*) from {MLFS} where {where} "
-                       "and not early_season_flag group by 1 order by 1", params)
+    tiers = wh.rows(
+        f"select coalesce(quality_tier, 'placeholder'), count(*) from {MLFS} where {where} "
+        "group by 1 order by 2 desc",
+        params,
+    )
+    defaults = wh.rows(
+        f"select default_feature_count, count(*) from {MLFS} where {where} "
+        "and not early_season_flag group by 1 order by 1",
+        params,
+    )
     totals = wh.dicts(
         f"select count(*) as rows, count(*) filter (where early_season_flag) as early, "
         f"count(*) filter (where is_training_ready) as training_ready, "
         f"count(*) filter (where is_prediction_eligible and not early_season_flag) as eligible, "
         f"avg(feature_quality_score) filter (where not early_season_flag) as mean_quality "
-        f"from {MLFS} where {where}", params)[0]
+        f"from {MLFS} where {where}",
+        params,
+    )[0]
     mix = []
     for i, f in enumerate(V1_FEATURES):
-        counts = dict(wh.rows(
-            f"select feature_sources[{i + 1}], count(*) from {MLFS} where {where} "
-            "and not early_season_flag group by 1", params))
+        counts = dict(
+            wh.rows(
+                f"select feature_sources[{i + 1}], count(*) from {MLFS} where {where} "
+                "and not early_season_flag group by 1",
+                params,
+            )
+        )
         sources = {k or "null": v for k, v in counts.items()}
         mix.append({"feature": f.name, "role": f.role, "sources": sources})
     return {"tiers": tiers, "defaults": defaults, "totals": totals, "mix": mix}
@@ -124,7 +157,23 @@ def evaluation(wh: Warehouse) -> list[dict[str, Any]]:
     if not wh.table_exists(SUMMARY):
         return []
     cols = set(wh.columns(SUMMARY))
-    keep = [c for c in ("model_id", "market", "period_start", "period_end", "edge_threshold",
-                        "n_predictions", "mae", "bias", "mae_lined", "n_bets", "hit_rate",
-                        "beats_break_even", "source") if c in cols]
+    keep = [
+        c
+        for c in (
+            "model_id",
+            "market",
+            "period_start",
+            "period_end",
+            "edge_threshold",
+            "n_predictions",
+            "mae",
+            "bias",
+            "mae_lined",
+            "n_bets",
+            "hit_rate",
+            "beats_break_even",
+            "source",
+        )
+        if c in cols
+    ]
     return wh.dicts(f"select {', '.join(keep)} from {SUMMARY} order by all limit 200")

@@ -36,7 +36,20 @@ READY_SHARE = 0.80
 MEAN_QUALITY = 85.0
 FEATURE_COVERAGE = 0.80
 USAGE_SHARE, MINUTES_SHARE = 0.95, 0.99
+#: A line value held by more than this share of lined rows is a placeholder. Threes lines live on
+#: 0.5..4.5 and 1.5 is naturally near half of them (46.8% of the real 2024-26 threes lines), so their
+#: limit is higher; a date whose lined rows all share one line fails either way.
 LINE_MODAL_MAX = 0.50
+LINE_MODAL_MAX_THREES = 0.75
+#: A date is a constant-line date when at least this many lined rows all share one line (so that a
+#: small slate of 1.5 threes lines is not mistaken for a placeholder: 0.47^20 is about 3e-7).
+SAME_DAY_MIN = 20
+LINE_COLUMNS = (
+    (MLFS, "vegas_points_line"),
+    (MLFS, "vegas_opening_line"),
+    (UPCG, "points_line"),
+    (UPCG, "threes_line"),
+)
 #: Stored features are FLOAT: values equal within this tolerance are the same value.
 TOLERANCE = 0.011
 LEAK_FEATURES = ("points_avg_last_5", "points_avg_last_10", "points_avg_season")
@@ -286,12 +299,8 @@ def duplicates(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
 def constant_lines(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
     """Lie 3a: placeholder or constant prop lines, per table and line column."""
     out = []
-    for table, col in (
-        (MLFS, "vegas_points_line"),
-        (MLFS, "vegas_opening_line"),
-        (UPCG, "points_line"),
-        (UPCG, "threes_line"),
-    ):
+    for table, col in LINE_COLUMNS:
+        limit = LINE_MODAL_MAX_THREES if "threes" in col else LINE_MODAL_MAX
         if not wh.table_exists(table) or col not in wh.columns(table):
             continue
         lined, modal, modal_n = wh.rows(
@@ -311,7 +320,7 @@ def constant_lines(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
                     f"constant_lines:{col}",
                     True,
                     None,
-                    LINE_MODAL_MAX,
+                    limit,
                     direction="max",
                     note="no lined rows in range",
                 )
@@ -319,7 +328,7 @@ def constant_lines(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
             continue
         same_day = wh.rows(
             f"select game_date from {table} where game_date between ? and ? and {col} is not null "
-            f"group by 1 having count(*) >= 5 and count(distinct {col}) = 1 order by 1",
+            f"group by 1 having count(*) >= {SAME_DAY_MIN} and count(distinct {col}) = 1 order by 1",
             list(rng),
         )
         dates = tuple(r[0] for r in same_day)
@@ -328,9 +337,9 @@ def constant_lines(wh: Warehouse, rng: tuple[date, date]) -> list[CheckResult]:
             CheckResult(
                 table,
                 f"constant_lines:{col}",
-                share <= LINE_MODAL_MAX and not dates,
+                share <= limit and not dates,
                 share,
-                LINE_MODAL_MAX,
+                limit,
                 dates,
                 "check the prop source and line selection (SPEC §3.5), re-ingest, then: "
                 "nbaprops backfill --through features",

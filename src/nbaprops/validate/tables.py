@@ -109,10 +109,15 @@ def table_missing(wh: Warehouse, table: Table, rng: DateRange) -> CheckResult:
     """Fault (f): a registered table that does not exist in the warehouse: every expected date missing."""
     expected = tuple(expected_dates(wh, table.expected, rng))
     return CheckResult(
-        table.name, "table_exists", False, 0.0 if expected else None, 1.0, expected,
+        table.name,
+        "table_exists",
+        False,
+        0.0 if expected else None,
+        1.0,
+        expected,
         backfill_fix(expected, table.phase),
         note=f"registered table {table.name} does not exist in the warehouse: 0/{len(expected)} "
-             "expected dates present",
+        "expected dates present",
     )
 
 
@@ -234,9 +239,7 @@ def grain_unique(facts: DayFacts, table: Table) -> CheckResult:
     )
 
 
-def extra_checks(
-    wh: Warehouse, table: Table, rng: DateRange, expected: list[date]
-) -> list[CheckResult]:
+def extra_checks(wh: Warehouse, table: Table, rng: DateRange, expected: list[date]) -> list[CheckResult]:
     """The contract's own SQL checks (offending rows per date; 0 = pass), over the whole table, with
     offending rows kept when they fall on an expected date of the range or carry no date (a
     table-level offence)."""
@@ -247,24 +250,41 @@ def extra_checks(
         try:
             found = extra_check_failures(wh, one, table.name)[check.name]
         except Exception as exc:  # a broken check must fail loudly, never pass (pitfall 26)
-            out.append(CheckResult(
-                table.name, f"check:{check.name}", False, None, 0.0, unit="count", direction="max",
-                fix=f"fix the check's SQL in models/{table.schema}/{table.short}.yml",
-                note=f"the check's SQL failed: {str(exc).splitlines()[0]}"))
+            out.append(
+                CheckResult(
+                    table.name,
+                    f"check:{check.name}",
+                    False,
+                    None,
+                    0.0,
+                    unit="count",
+                    direction="max",
+                    fix=f"fix the check's SQL in models/{table.schema}/{table.short}.yml",
+                    note=f"the check's SQL failed: {str(exc).splitlines()[0]}",
+                )
+            )
             continue
-        per_date: dict[date | None, int] = {
-            d: n for d, n in found.items() if d is None or d in keep}
+        per_date: dict[date | None, int] = {d: n for d, n in found.items() if d is None or d in keep}
         bad = tuple(sorted(d for d in per_date if d is not None))
         n = float(sum(per_date.values()))
         passed = not per_date or not check.blocking
-        out.append(CheckResult(
-            table.name, f"check:{check.name}", passed, n, 0.0, bad,
-            backfill_fix(bad, table.phase), unit="count", direction="max",
-            note=(check.description or "").strip()
-            + ("" if check.blocking else "; non-blocking")
-            + (f"; {per_date[None]:,} offending rows without a date" if None in per_date else ""),
-            warn=bool(per_date) and not check.blocking,
-        ))
+        out.append(
+            CheckResult(
+                table.name,
+                f"check:{check.name}",
+                passed,
+                n,
+                0.0,
+                bad,
+                backfill_fix(bad, table.phase),
+                unit="count",
+                direction="max",
+                note=(check.description or "").strip()
+                + ("" if check.blocking else "; non-blocking")
+                + (f"; {per_date[None]:,} offending rows without a date" if None in per_date else ""),
+                warn=bool(per_date) and not check.blocking,
+            )
+        )
     return out
 
 

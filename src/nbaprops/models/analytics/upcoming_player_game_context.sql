@@ -18,6 +18,8 @@
 -- Availability (is_listed_inactive, star_teammates_out): bref's pre-game inactive list; NULL when
 -- UTGC has no availability source for the game (star_players_out NULL). is_prediction_eligible
 -- treats an unknown listing as not inactive.
+-- Float sums and means run on DECIMAL(18, 6) values so that they do not depend on the order rows are
+-- added in: a date's rows are then identical whatever batch builds them.
 -- History: the 366 days before $start_date.
 
 with
@@ -95,13 +97,13 @@ played as (
         ) as next_played_date,
         sum(g.points) over season_through as season_points_through,
         count(g.points) over season_through as season_points_games_through,
-        sum(g.minutes_played) over season_through as season_minutes_through,
+        sum(cast(g.minutes_played as decimal(18, 6))) over season_through as season_minutes_through,
         count(g.minutes_played) over season_through as season_minutes_games_through,
-        avg(g.minutes_played) over (
+        cast(avg(cast(g.minutes_played as decimal(18, 6))) over (
             partition by g.player_id, g.season_year
             order by g.game_date asc nulls first, g.game_id asc nulls first
             rows between 9 preceding and current row
-        ) as minutes_avg_last_10_through
+        ) as double) as minutes_avg_last_10_through
     from player_games g
     where g.played_flag
     window
@@ -364,9 +366,11 @@ recent_days as (
         e.player_id,
         count(case when o.days_back <= 7 then 1 end) as games_in_last_7_days,
         count(*) as games_in_last_14_days,
-        sum(case when o.days_back <= 7 then p.minutes_played end) as minutes_in_last_7_days,
-        sum(p.minutes_played) as minutes_in_last_14_days,
-        avg(case when o.days_back <= 7 then p.usage_rate end) as usage_rate_avg_last_7_days,
+        sum(case when o.days_back <= 7 then cast(p.minutes_played as decimal(18, 6)) end)
+            as minutes_in_last_7_days,
+        sum(cast(p.minutes_played as decimal(18, 6))) as minutes_in_last_14_days,
+        cast(avg(case when o.days_back <= 7 then cast(p.usage_rate as decimal(18, 6)) end) as double)
+            as usage_rate_avg_last_7_days,
         count(case when p.days_rest = 1 then 1 end) as back_to_backs_last_14_days
     from entering e
     cross join (

@@ -5,6 +5,8 @@
 -- History: the 366 days before $start_date are read, enough for every season-to-date window
 -- (a season, 2019-20 included, spans < 366 days).
 -- Windows in days ([d-N, d-1]) are RANGE frames over a day number; a team plays at most once a day.
+-- Float sums and means run on DECIMAL(18, 6) values so that they do not depend on the order rows are
+-- added in: a date's rows are then identical whatever batch builds them.
 -- Rest (§2.5): days_rest = days since the team's previous game of the same season (any phase);
 -- back_to_back = (days_rest = 1); a first game has NULL days_rest and back_to_back FALSE.
 -- Travel (§3.9): haversine (R = 3958.8 statute miles) from the previous game's arena of the same
@@ -184,10 +186,10 @@ day_windows as (
             partition by t.team_abbr order by t.day_number asc nulls first
             range between 14 preceding and 1 preceding
         ), 0) as back_to_backs_last_14_days,
-        sum(t.travel_miles) over (
+        cast(sum(cast(t.travel_miles as decimal(18, 6))) over (
             partition by t.team_abbr order by t.day_number asc nulls first
             range between 14 preceding and current row
-        ) as travel_miles_last_14_days,
+        ) as double) as travel_miles_last_14_days,
         sum(t.time_zones_crossed) over (
             partition by t.team_abbr order by t.day_number asc nulls first
             range between 14 preceding and current row
@@ -251,9 +253,9 @@ last_10 as (
     select
         g.game_id,
         g.team_abbr,
-        avg(s.pace) as pace_avg_last_10,
-        avg(s.offensive_rating) as offensive_rating_avg_last_10,
-        avg(s.defensive_rating) as defensive_rating_avg_last_10
+        cast(avg(cast(s.pace as decimal(18, 6))) as double) as pace_avg_last_10,
+        cast(avg(cast(s.offensive_rating as decimal(18, 6))) as double) as offensive_rating_avg_last_10,
+        cast(avg(cast(s.defensive_rating as decimal(18, 6))) as double) as defensive_rating_avg_last_10
     from output_games g
     join team_offense_sequenced s
       on s.team_abbr = g.team_abbr
@@ -328,7 +330,8 @@ inactive_stars as (
      and p.game_date < l.game_date
     group by l.game_id, l.team_abbr, l.player_id
     having count(*) >= 10
-       and (avg(p.points) >= 18 or (avg(p.minutes_played) >= 28 and avg(p.points) >= 12))
+       and (avg(p.points) >= 18
+            or (avg(cast(p.minutes_played as decimal(18, 6))) >= 28 and avg(p.points) >= 12))
 ),
 
 stars_out as (

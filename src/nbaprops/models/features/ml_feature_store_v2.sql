@@ -43,10 +43,12 @@ contract_version as (
 contract as (
     select
         feature.feature_index,
+        row_number() over (order by feature.feature_index asc nulls first) as position,
         feature.name,
         feature.role,
         feature.version = contract_version.feature_version as is_v1,
-        coalesce(feature.default_value, named_default.default_value) as default_value
+        coalesce(feature.default_value, named_default.default_value) as default_value,
+        case when feature.role = 'R' then 'default' else 'missing' end as fallback_source
     from meta.feature_contract as feature
     cross join contract_version
     left join meta.feature_contract as named_default
@@ -660,35 +662,6 @@ shot_seasons as (
     group by season_year
 ),
 
--- Season usage of every UPCG player, and the inactive teammates' sum per team-game.
-season_usage as (
-    select
-        upcg_all.game_id,
-        upcg_all.team_abbr,
-        upcg_all.player_id,
-        upcg_all.is_listed_inactive,
-        coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season)
-            as usage_rate_avg_season
-    from upcg_all
-    left join pdc
-        on pdc.cache_date = upcg_all.game_date
-        and pdc.player_id = upcg_all.player_id
-    left join player_history
-        on player_history.game_date = upcg_all.game_date
-        and player_history.player_id = upcg_all.player_id
-        and player_history.season_year = upcg_all.season_year
-),
-
-inactive_usage as (
-    select
-        game_id,
-        team_abbr,
-        sum(case when is_listed_inactive then coalesce(usage_rate_avg_season, 0) else 0 end)
-            as inactive_usage_sum
-    from season_usage
-    group by game_id, team_abbr
-),
-
 -- Step 7: every feature's first-available candidate (value, source); no defaults here.
 inputs as (
     select
@@ -754,11 +727,11 @@ inputs as (
         team_history.hist_games_found,
         team_history.hist_game_dates,
         team_history.blowout_minutes_risk as team_blowout_minutes_risk,
-        inactive_usage.inactive_usage_sum
-        - case
-            when upcg_rows.is_listed_inactive then coalesce(season_usage.usage_rate_avg_season, 0)
+        case
+            when upcg_rows.is_listed_inactive
+                then coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0)
             else 0
-        end as inactive_teammate_usage
+        end as inactive_usage
     from upcg_rows
     left join shot_seasons
         on shot_seasons.season_year = upcg_rows.season_year
@@ -791,18 +764,20 @@ inputs as (
         on team_history.team_abbr = upcg_rows.team_abbr
         and team_history.season_year = upcg_rows.season_year
         and team_history.game_date = upcg_rows.game_date
-    left join season_usage
-        on season_usage.game_id = upcg_rows.game_id
-        and season_usage.team_abbr = upcg_rows.team_abbr
-        and season_usage.player_id = upcg_rows.player_id
-    left join inactive_usage
-        on inactive_usage.game_id = upcg_rows.game_id
-        and inactive_usage.team_abbr = upcg_rows.team_abbr
+),
+
+-- The season usage of the team's listed-inactive players, excluding the row's own player.
+inputs_with_teammates as (
+    select
+        inputs.*,
+        sum(inactive_usage) over (partition by game_id, team_abbr) - inactive_usage
+            as inactive_teammate_usage
+    from inputs
 ),
 
 candidate_values as (
     select
-        inputs.*,
+        inputs_with_teammates.*,
         coalesce(pdc_points_avg_last_5, pgs_points_avg_last_5) as points_avg_last_5,
         coalesce(pdc_points_avg_last_10, pgs_points_avg_last_10) as points_avg_last_10,
         coalesce(pdc_points_avg_season, pgs_points_avg_season) as points_avg_season,
@@ -908,7 +883,7 @@ candidate_values as (
         pgs_line_margin_avg_last_5 as line_margin_avg_last_5,
         team_blowout_minutes_risk as blowout_minutes_risk,
         pgs_minutes_std_last_10 as minutes_std_last_10
-    from inputs
+    from inputs_with_teammates
 ),
 
 candidates as (
@@ -1035,288 +1010,73 @@ candidates as (
     from candidate_values
 ),
 
--- Step 8: one row per (row, contract feature): resolve the source tag and the default.
-feature_long as (
+-- Step 8: resolve every feature against the contract (meta.feature_contract, pivoted to one row):
+-- a candidate keeps its value and tag; no candidate -> the contract default (NULL for optional
+-- features); not_covered -> NULL. Placeholder rows (bootstrap) have every feature NULL.
+contract_defaults as (
     select
-        candidates.game_date,
-        candidates.player_id,
-        candidates.early_season_flag,
-        contract.feature_index,
-        contract.name,
-        contract.role,
-        contract.is_v1,
-        contract.default_value,
-        case contract.name
-            when 'points_avg_last_5' then candidates.points_avg_last_5
-            when 'points_avg_last_10' then candidates.points_avg_last_10
-            when 'points_avg_season' then candidates.points_avg_season
-            when 'points_std_last_10' then candidates.points_std_last_10
-            when 'games_in_last_7_days' then candidates.games_in_last_7_days_value
-            when 'fatigue_score' then candidates.fatigue_score
-            when 'shot_zone_mismatch_score' then candidates.shot_zone_mismatch_score
-            when 'pace_score' then candidates.pace_score
-            when 'usage_spike_score' then candidates.usage_spike_score
-            when 'rest_advantage' then candidates.rest_advantage
-            when 'injury_risk' then candidates.injury_risk
-            when 'recent_trend' then candidates.recent_trend
-            when 'minutes_change' then candidates.minutes_change
-            when 'opponent_def_rating' then candidates.opponent_def_rating
-            when 'opponent_pace' then candidates.opponent_pace
-            when 'home_away' then candidates.home_away
-            when 'back_to_back' then candidates.back_to_back
-            when 'playoff_game' then candidates.playoff_game
-            when 'pct_paint' then candidates.pct_paint
-            when 'pct_mid_range' then candidates.pct_mid_range
-            when 'pct_three' then candidates.pct_three
-            when 'pct_free_throw' then candidates.pct_free_throw
-            when 'team_pace' then candidates.team_pace
-            when 'team_off_rating' then candidates.team_off_rating
-            when 'team_win_pct' then candidates.team_win_pct
-            when 'vegas_points_line' then candidates.vegas_points_line
-            when 'vegas_opening_line' then candidates.vegas_opening_line
-            when 'vegas_line_move' then candidates.vegas_line_move
-            when 'has_vegas_line' then candidates.has_vegas_line
-            when 'avg_points_vs_opponent' then candidates.avg_points_vs_opponent
-            when 'games_vs_opponent' then candidates.games_vs_opponent
-            when 'minutes_avg_last_10' then candidates.minutes_avg_last_10
-            when 'ppm_avg_last_10' then candidates.ppm_avg_last_10
-            when 'dnp_rate' then candidates.dnp_rate
-            when 'pts_slope_10g' then candidates.pts_slope_10g
-            when 'pts_vs_season_zscore' then candidates.pts_vs_season_zscore
-            when 'breakout_flag' then candidates.breakout_flag
-            when 'star_teammates_out' then candidates.star_teammates_out_value
-            when 'game_total_line' then candidates.game_total_line
-            when 'days_rest' then candidates.days_rest_value
-            when 'minutes_in_last_7_days' then candidates.minutes_in_last_7_days_value
-            when 'spread_magnitude' then candidates.spread_magnitude
-            when 'implied_team_total' then candidates.implied_team_total_value
-            when 'points_avg_last_3' then candidates.points_avg_last_3
-            when 'scoring_trend_slope' then candidates.scoring_trend_slope
-            when 'deviation_from_avg_last_3' then candidates.deviation_from_avg_last_3
-            when 'teammate_usage_available' then candidates.teammate_usage_available
-            when 'usage_rate_avg_last_5' then candidates.usage_rate_avg_last_5
-            when 'games_since_structural_change' then candidates.games_since_structural_change
-            when 'prop_over_streak' then candidates.prop_over_streak_value
-            when 'prop_under_streak' then candidates.prop_under_streak_value
-            when 'line_vs_season_avg' then candidates.line_vs_season_avg
-            when 'prop_line_delta' then candidates.prop_line_delta
-            when 'over_rate_last_10' then candidates.over_rate_last_10
-            when 'line_margin_avg_last_5' then candidates.line_margin_avg_last_5
-            when 'blowout_minutes_risk' then candidates.blowout_minutes_risk
-            when 'minutes_std_last_10' then candidates.minutes_std_last_10
-            when 'opponent_pace_mismatch' then candidates.opponent_pace_mismatch
-        end as candidate_value,
-        case contract.name
-            when 'points_avg_last_5' then candidates.points_avg_last_5_source
-            when 'points_avg_last_10' then candidates.points_avg_last_10_source
-            when 'points_avg_season' then candidates.points_avg_season_source
-            when 'points_std_last_10' then candidates.points_std_last_10_source
-            when 'games_in_last_7_days' then candidates.games_in_last_7_days_source
-            when 'fatigue_score' then candidates.fatigue_score_source
-            when 'shot_zone_mismatch_score' then candidates.shot_zone_mismatch_score_source
-            when 'pace_score' then candidates.pace_score_source
-            when 'usage_spike_score' then candidates.usage_spike_score_source
-            when 'rest_advantage' then candidates.rest_advantage_source
-            when 'injury_risk' then candidates.injury_risk_source
-            when 'recent_trend' then candidates.recent_trend_source
-            when 'minutes_change' then candidates.minutes_change_source
-            when 'opponent_def_rating' then candidates.opponent_def_rating_source
-            when 'opponent_pace' then candidates.opponent_pace_source
-            when 'home_away' then candidates.home_away_source
-            when 'back_to_back' then candidates.back_to_back_source
-            when 'playoff_game' then candidates.playoff_game_source
-            when 'pct_paint' then candidates.pct_paint_source
-            when 'pct_mid_range' then candidates.pct_mid_range_source
-            when 'pct_three' then candidates.pct_three_source
-            when 'pct_free_throw' then candidates.pct_free_throw_source
-            when 'team_pace' then candidates.team_pace_source
-            when 'team_off_rating' then candidates.team_off_rating_source
-            when 'team_win_pct' then candidates.team_win_pct_source
-            when 'vegas_points_line' then candidates.vegas_points_line_source
-            when 'vegas_opening_line' then candidates.vegas_opening_line_source
-            when 'vegas_line_move' then candidates.vegas_line_move_source
-            when 'has_vegas_line' then candidates.has_vegas_line_source
-            when 'avg_points_vs_opponent' then candidates.avg_points_vs_opponent_source
-            when 'games_vs_opponent' then candidates.games_vs_opponent_source
-            when 'minutes_avg_last_10' then candidates.minutes_avg_last_10_source
-            when 'ppm_avg_last_10' then candidates.ppm_avg_last_10_source
-            when 'dnp_rate' then candidates.dnp_rate_source
-            when 'pts_slope_10g' then candidates.pts_slope_10g_source
-            when 'pts_vs_season_zscore' then candidates.pts_vs_season_zscore_source
-            when 'breakout_flag' then candidates.breakout_flag_source
-            when 'star_teammates_out' then candidates.star_teammates_out_source
-            when 'game_total_line' then candidates.game_total_line_source
-            when 'days_rest' then candidates.days_rest_source
-            when 'minutes_in_last_7_days' then candidates.minutes_in_last_7_days_source
-            when 'spread_magnitude' then candidates.spread_magnitude_source
-            when 'implied_team_total' then candidates.implied_team_total_source
-            when 'points_avg_last_3' then candidates.points_avg_last_3_source
-            when 'scoring_trend_slope' then candidates.scoring_trend_slope_source
-            when 'deviation_from_avg_last_3' then candidates.deviation_from_avg_last_3_source
-            when 'teammate_usage_available' then candidates.teammate_usage_available_source
-            when 'usage_rate_avg_last_5' then candidates.usage_rate_avg_last_5_source
-            when 'games_since_structural_change'
-                then candidates.games_since_structural_change_source
-            when 'prop_over_streak' then candidates.prop_over_streak_source
-            when 'prop_under_streak' then candidates.prop_under_streak_source
-            when 'line_vs_season_avg' then candidates.line_vs_season_avg_source
-            when 'prop_line_delta' then candidates.prop_line_delta_source
-            when 'over_rate_last_10' then candidates.over_rate_last_10_source
-            when 'line_margin_avg_last_5' then candidates.line_margin_avg_last_5_source
-            when 'blowout_minutes_risk' then candidates.blowout_minutes_risk_source
-            when 'minutes_std_last_10' then candidates.minutes_std_last_10_source
-            when 'opponent_pace_mismatch' then candidates.opponent_pace_mismatch_source
-        end as candidate_source
-    from candidates
-    cross join contract
+        max(case when name = 'points_avg_last_5' then default_value end) as points_avg_last_5,
+        max(case when name = 'points_avg_last_10' then default_value end) as points_avg_last_10,
+        max(case when name = 'points_avg_season' then default_value end) as points_avg_season,
+        max(case when name = 'points_std_last_10' then default_value end) as points_std_last_10,
+        max(case when name = 'games_in_last_7_days' then default_value end) as games_in_last_7_days,
+        max(case when name = 'fatigue_score' then default_value end) as fatigue_score,
+        max(case when name = 'shot_zone_mismatch_score' then default_value end) as shot_zone_mismatch_score,
+        max(case when name = 'pace_score' then default_value end) as pace_score,
+        max(case when name = 'usage_spike_score' then default_value end) as usage_spike_score,
+        max(case when name = 'rest_advantage' then default_value end) as rest_advantage,
+        max(case when name = 'injury_risk' then default_value end) as injury_risk,
+        max(case when name = 'recent_trend' then default_value end) as recent_trend,
+        max(case when name = 'minutes_change' then default_value end) as minutes_change,
+        max(case when name = 'opponent_def_rating' then default_value end) as opponent_def_rating,
+        max(case when name = 'opponent_pace' then default_value end) as opponent_pace,
+        max(case when name = 'home_away' then default_value end) as home_away,
+        max(case when name = 'back_to_back' then default_value end) as back_to_back,
+        max(case when name = 'playoff_game' then default_value end) as playoff_game,
+        max(case when name = 'pct_paint' then default_value end) as pct_paint,
+        max(case when name = 'pct_mid_range' then default_value end) as pct_mid_range,
+        max(case when name = 'pct_three' then default_value end) as pct_three,
+        max(case when name = 'pct_free_throw' then default_value end) as pct_free_throw,
+        max(case when name = 'team_pace' then default_value end) as team_pace,
+        max(case when name = 'team_off_rating' then default_value end) as team_off_rating,
+        max(case when name = 'team_win_pct' then default_value end) as team_win_pct,
+        max(case when name = 'vegas_points_line' then default_value end) as vegas_points_line,
+        max(case when name = 'vegas_opening_line' then default_value end) as vegas_opening_line,
+        max(case when name = 'vegas_line_move' then default_value end) as vegas_line_move,
+        max(case when name = 'has_vegas_line' then default_value end) as has_vegas_line,
+        max(case when name = 'avg_points_vs_opponent' then default_value end) as avg_points_vs_opponent,
+        max(case when name = 'games_vs_opponent' then default_value end) as games_vs_opponent,
+        max(case when name = 'minutes_avg_last_10' then default_value end) as minutes_avg_last_10,
+        max(case when name = 'ppm_avg_last_10' then default_value end) as ppm_avg_last_10,
+        max(case when name = 'dnp_rate' then default_value end) as dnp_rate,
+        max(case when name = 'pts_slope_10g' then default_value end) as pts_slope_10g,
+        max(case when name = 'pts_vs_season_zscore' then default_value end) as pts_vs_season_zscore,
+        max(case when name = 'breakout_flag' then default_value end) as breakout_flag,
+        max(case when name = 'star_teammates_out' then default_value end) as star_teammates_out,
+        max(case when name = 'game_total_line' then default_value end) as game_total_line,
+        max(case when name = 'days_rest' then default_value end) as days_rest,
+        max(case when name = 'minutes_in_last_7_days' then default_value end) as minutes_in_last_7_days,
+        max(case when name = 'spread_magnitude' then default_value end) as spread_magnitude,
+        max(case when name = 'implied_team_total' then default_value end) as implied_team_total,
+        max(case when name = 'points_avg_last_3' then default_value end) as points_avg_last_3,
+        max(case when name = 'scoring_trend_slope' then default_value end) as scoring_trend_slope,
+        max(case when name = 'deviation_from_avg_last_3' then default_value end) as deviation_from_avg_last_3,
+        max(case when name = 'teammate_usage_available' then default_value end) as teammate_usage_available,
+        max(case when name = 'usage_rate_avg_last_5' then default_value end) as usage_rate_avg_last_5,
+        max(case when name = 'games_since_structural_change' then default_value end) as games_since_structural_change,
+        max(case when name = 'prop_over_streak' then default_value end) as prop_over_streak,
+        max(case when name = 'prop_under_streak' then default_value end) as prop_under_streak,
+        max(case when name = 'line_vs_season_avg' then default_value end) as line_vs_season_avg,
+        max(case when name = 'prop_line_delta' then default_value end) as prop_line_delta,
+        max(case when name = 'over_rate_last_10' then default_value end) as over_rate_last_10,
+        max(case when name = 'line_margin_avg_last_5' then default_value end) as line_margin_avg_last_5,
+        max(case when name = 'blowout_minutes_risk' then default_value end) as blowout_minutes_risk,
+        max(case when name = 'minutes_std_last_10' then default_value end) as minutes_std_last_10,
+        max(case when name = 'opponent_pace_mismatch' then default_value end) as opponent_pace_mismatch
+    from contract
 ),
 
-feature_resolved as (
-    select
-        game_date,
-        player_id,
-        early_season_flag,
-        feature_index,
-        name,
-        role,
-        is_v1,
-        case
-            when early_season_flag then null
-            when candidate_source is not null then candidate_source
-            when role = 'R' then 'default'
-            else 'missing'
-        end as feature_source,
-        case
-            when early_season_flag then null
-            when candidate_source = 'not_covered' then null
-            when candidate_source is not null then candidate_value
-            when role = 'R' then default_value
-        end as feature_value
-    from feature_long
-),
-
--- Step 9: back to one row per player-date: the features in contract order, then their quality.
 feature_values as (
-    select
-        game_date,
-        player_id,
-        max(case when name = 'points_avg_last_5' then feature_value end) as points_avg_last_5,
-        max(case when name = 'points_avg_last_10' then feature_value end) as points_avg_last_10,
-        max(case when name = 'points_avg_season' then feature_value end) as points_avg_season,
-        max(case when name = 'points_std_last_10' then feature_value end) as points_std_last_10,
-        max(case when name = 'games_in_last_7_days' then feature_value end)
-            as games_in_last_7_days,
-        max(case when name = 'fatigue_score' then feature_value end) as fatigue_score,
-        max(case when name = 'shot_zone_mismatch_score' then feature_value end)
-            as shot_zone_mismatch_score,
-        max(case when name = 'pace_score' then feature_value end) as pace_score,
-        max(case when name = 'usage_spike_score' then feature_value end) as usage_spike_score,
-        max(case when name = 'rest_advantage' then feature_value end) as rest_advantage,
-        max(case when name = 'injury_risk' then feature_value end) as injury_risk,
-        max(case when name = 'recent_trend' then feature_value end) as recent_trend,
-        max(case when name = 'minutes_change' then feature_value end) as minutes_change,
-        max(case when name = 'opponent_def_rating' then feature_value end) as opponent_def_rating,
-        max(case when name = 'opponent_pace' then feature_value end) as opponent_pace,
-        max(case when name = 'home_away' then feature_value end) as home_away,
-        max(case when name = 'back_to_back' then feature_value end) as back_to_back,
-        max(case when name = 'playoff_game' then feature_value end) as playoff_game,
-        max(case when name = 'pct_paint' then feature_value end) as pct_paint,
-        max(case when name = 'pct_mid_range' then feature_value end) as pct_mid_range,
-        max(case when name = 'pct_three' then feature_value end) as pct_three,
-        max(case when name = 'pct_free_throw' then feature_value end) as pct_free_throw,
-        max(case when name = 'team_pace' then feature_value end) as team_pace,
-        max(case when name = 'team_off_rating' then feature_value end) as team_off_rating,
-        max(case when name = 'team_win_pct' then feature_value end) as team_win_pct,
-        max(case when name = 'vegas_points_line' then feature_value end) as vegas_points_line,
-        max(case when name = 'vegas_opening_line' then feature_value end) as vegas_opening_line,
-        max(case when name = 'vegas_line_move' then feature_value end) as vegas_line_move,
-        max(case when name = 'has_vegas_line' then feature_value end) as has_vegas_line,
-        max(case when name = 'avg_points_vs_opponent' then feature_value end)
-            as avg_points_vs_opponent,
-        max(case when name = 'games_vs_opponent' then feature_value end) as games_vs_opponent,
-        max(case when name = 'minutes_avg_last_10' then feature_value end) as minutes_avg_last_10,
-        max(case when name = 'ppm_avg_last_10' then feature_value end) as ppm_avg_last_10,
-        max(case when name = 'dnp_rate' then feature_value end) as dnp_rate,
-        max(case when name = 'pts_slope_10g' then feature_value end) as pts_slope_10g,
-        max(case when name = 'pts_vs_season_zscore' then feature_value end)
-            as pts_vs_season_zscore,
-        max(case when name = 'breakout_flag' then feature_value end) as breakout_flag,
-        max(case when name = 'star_teammates_out' then feature_value end) as star_teammates_out,
-        max(case when name = 'game_total_line' then feature_value end) as game_total_line,
-        max(case when name = 'days_rest' then feature_value end) as days_rest,
-        max(case when name = 'minutes_in_last_7_days' then feature_value end)
-            as minutes_in_last_7_days,
-        max(case when name = 'spread_magnitude' then feature_value end) as spread_magnitude,
-        max(case when name = 'implied_team_total' then feature_value end) as implied_team_total,
-        max(case when name = 'points_avg_last_3' then feature_value end) as points_avg_last_3,
-        max(case when name = 'scoring_trend_slope' then feature_value end) as scoring_trend_slope,
-        max(case when name = 'deviation_from_avg_last_3' then feature_value end)
-            as deviation_from_avg_last_3,
-        max(case when name = 'teammate_usage_available' then feature_value end)
-            as teammate_usage_available,
-        max(case when name = 'usage_rate_avg_last_5' then feature_value end)
-            as usage_rate_avg_last_5,
-        max(case when name = 'games_since_structural_change' then feature_value end)
-            as games_since_structural_change,
-        max(case when name = 'prop_over_streak' then feature_value end) as prop_over_streak,
-        max(case when name = 'prop_under_streak' then feature_value end) as prop_under_streak,
-        max(case when name = 'line_vs_season_avg' then feature_value end) as line_vs_season_avg,
-        max(case when name = 'prop_line_delta' then feature_value end) as prop_line_delta,
-        max(case when name = 'over_rate_last_10' then feature_value end) as over_rate_last_10,
-        max(case when name = 'line_margin_avg_last_5' then feature_value end)
-            as line_margin_avg_last_5,
-        max(case when name = 'blowout_minutes_risk' then feature_value end)
-            as blowout_minutes_risk,
-        max(case when name = 'minutes_std_last_10' then feature_value end) as minutes_std_last_10,
-        max(case when name = 'opponent_pace_mismatch' then feature_value end)
-            as opponent_pace_mismatch,
-        array_agg(feature_source order by feature_index asc nulls first) as feature_sources,
-        avg(
-            case
-                when is_v1 and feature_source not in ('missing', 'not_covered')
-                    then source_weights.weight
-            end
-        ) as mean_source_weight,
-        count(case when is_v1 and feature_source = 'default' then 1 end) as default_feature_count,
-        count(case when is_v1 and role = 'R' and feature_source = 'default' then 1 end)
-            as required_default_count,
-        array_agg(feature_index order by feature_index asc nulls first)
-            filter (where feature_source = 'default') as default_feature_indices,
-        array_agg(feature_index order by feature_index asc nulls first)
-            filter (where feature_source = 'not_covered') as uncovered_feature_indices,
-        count(case when is_v1 and feature_source not in ('missing', 'not_covered') then 1 end)
-            as covered_feature_count,
-        count(case when is_v1 and feature_source = 'phase4' then 1 end) as phase4_feature_count,
-        count(case when is_v1 and feature_source = 'phase3' then 1 end) as phase3_feature_count
-    from feature_resolved
-    left join source_weights
-        on source_weights.source = feature_resolved.feature_source
-    group by game_date, player_id
-),
-
-quality as (
-    select
-        feature_values.game_date,
-        feature_values.player_id,
-        least(
-            feature_values.mean_source_weight,
-            case
-                when feature_values.required_default_count >= 5 then 49.0
-                when feature_values.required_default_count >= 1 then 69.0
-                else 100.0
-            end
-        ) as feature_quality_score,
-        case
-            when feature_values.phase4_feature_count
-                > 0.9 * feature_values.covered_feature_count then 'phase4'
-            when feature_values.phase3_feature_count
-                > 0.5 * feature_values.covered_feature_count then 'phase3'
-            else 'mixed'
-        end as data_source
-    from feature_values
-),
-
-final as (
     select
         candidates.game_date,
         candidates.player_id,
@@ -1328,113 +1088,525 @@ final as (
         candidates.opponent_team_abbr,
         candidates.home_game,
         candidates.is_prediction_eligible,
-        feature_values.points_avg_last_5,
-        feature_values.points_avg_last_10,
-        feature_values.points_avg_season,
-        feature_values.points_std_last_10,
-        feature_values.games_in_last_7_days,
-        feature_values.fatigue_score,
-        feature_values.shot_zone_mismatch_score,
-        feature_values.pace_score,
-        feature_values.usage_spike_score,
-        feature_values.rest_advantage,
-        feature_values.injury_risk,
-        feature_values.recent_trend,
-        feature_values.minutes_change,
-        feature_values.opponent_def_rating,
-        feature_values.opponent_pace,
-        feature_values.home_away,
-        feature_values.back_to_back,
-        feature_values.playoff_game,
-        feature_values.pct_paint,
-        feature_values.pct_mid_range,
-        feature_values.pct_three,
-        feature_values.pct_free_throw,
-        feature_values.team_pace,
-        feature_values.team_off_rating,
-        feature_values.team_win_pct,
-        feature_values.vegas_points_line,
-        feature_values.vegas_opening_line,
-        feature_values.vegas_line_move,
-        feature_values.has_vegas_line,
-        feature_values.avg_points_vs_opponent,
-        feature_values.games_vs_opponent,
-        feature_values.minutes_avg_last_10,
-        feature_values.ppm_avg_last_10,
-        feature_values.dnp_rate,
-        feature_values.pts_slope_10g,
-        feature_values.pts_vs_season_zscore,
-        feature_values.breakout_flag,
-        feature_values.star_teammates_out,
-        feature_values.game_total_line,
-        feature_values.days_rest,
-        feature_values.minutes_in_last_7_days,
-        feature_values.spread_magnitude,
-        feature_values.implied_team_total,
-        feature_values.points_avg_last_3,
-        feature_values.scoring_trend_slope,
-        feature_values.deviation_from_avg_last_3,
-        feature_values.teammate_usage_available,
-        feature_values.usage_rate_avg_last_5,
-        feature_values.games_since_structural_change,
-        feature_values.prop_over_streak,
-        feature_values.prop_under_streak,
-        feature_values.line_vs_season_avg,
-        feature_values.prop_line_delta,
-        feature_values.over_rate_last_10,
-        feature_values.line_margin_avg_last_5,
-        feature_values.blowout_minutes_risk,
-        feature_values.minutes_std_last_10,
-        feature_values.opponent_pace_mismatch,
-        case when not candidates.early_season_flag then feature_values.feature_sources end
-            as feature_sources,
-        case when not candidates.early_season_flag then quality.feature_quality_score end
-            as feature_quality_score,
         case
             when candidates.early_season_flag then null
-            when quality.feature_quality_score >= 95 then 'gold'
-            when quality.feature_quality_score >= 85 then 'silver'
-            when quality.feature_quality_score >= 70 then 'bronze'
-            when quality.feature_quality_score >= 50 then 'poor'
-            else 'critical'
-        end as quality_tier,
-        case when not candidates.early_season_flag then feature_values.default_feature_count end
-            as default_feature_count,
-        case when not candidates.early_season_flag then feature_values.required_default_count end
-            as required_default_count,
+            when candidates.points_avg_last_5_source is null then contract_defaults.points_avg_last_5
+            when candidates.points_avg_last_5_source <> 'not_covered' then candidates.points_avg_last_5
+        end as points_avg_last_5,
         case
-            when not candidates.early_season_flag
-                then coalesce(feature_values.default_feature_indices, cast([] as integer[]))
-        end as default_feature_indices,
+            when candidates.early_season_flag then null
+            when candidates.points_avg_last_10_source is null then contract_defaults.points_avg_last_10
+            when candidates.points_avg_last_10_source <> 'not_covered' then candidates.points_avg_last_10
+        end as points_avg_last_10,
         case
-            when not candidates.early_season_flag
-                then coalesce(feature_values.uncovered_feature_indices, cast([] as integer[]))
-        end as uncovered_feature_indices,
-        case when candidates.early_season_flag then 'early_season' else quality.data_source end
-            as data_source,
+            when candidates.early_season_flag then null
+            when candidates.points_avg_season_source is null then contract_defaults.points_avg_season
+            when candidates.points_avg_season_source <> 'not_covered' then candidates.points_avg_season
+        end as points_avg_season,
+        case
+            when candidates.early_season_flag then null
+            when candidates.points_std_last_10_source is null then contract_defaults.points_std_last_10
+            when candidates.points_std_last_10_source <> 'not_covered' then candidates.points_std_last_10
+        end as points_std_last_10,
+        case
+            when candidates.early_season_flag then null
+            when candidates.games_in_last_7_days_source is null then contract_defaults.games_in_last_7_days
+            when candidates.games_in_last_7_days_source <> 'not_covered' then candidates.games_in_last_7_days_value
+        end as games_in_last_7_days,
+        case
+            when candidates.early_season_flag then null
+            when candidates.fatigue_score_source is null then contract_defaults.fatigue_score
+            when candidates.fatigue_score_source <> 'not_covered' then candidates.fatigue_score
+        end as fatigue_score,
+        case
+            when candidates.early_season_flag then null
+            when candidates.shot_zone_mismatch_score_source is null then contract_defaults.shot_zone_mismatch_score
+            when candidates.shot_zone_mismatch_score_source <> 'not_covered' then candidates.shot_zone_mismatch_score
+        end as shot_zone_mismatch_score,
+        case
+            when candidates.early_season_flag then null
+            when candidates.pace_score_source is null then contract_defaults.pace_score
+            when candidates.pace_score_source <> 'not_covered' then candidates.pace_score
+        end as pace_score,
+        case
+            when candidates.early_season_flag then null
+            when candidates.usage_spike_score_source is null then contract_defaults.usage_spike_score
+            when candidates.usage_spike_score_source <> 'not_covered' then candidates.usage_spike_score
+        end as usage_spike_score,
+        case
+            when candidates.early_season_flag then null
+            when candidates.rest_advantage_source is null then contract_defaults.rest_advantage
+            when candidates.rest_advantage_source <> 'not_covered' then candidates.rest_advantage
+        end as rest_advantage,
+        case
+            when candidates.early_season_flag then null
+            when candidates.injury_risk_source is null then contract_defaults.injury_risk
+            when candidates.injury_risk_source <> 'not_covered' then candidates.injury_risk
+        end as injury_risk,
+        case
+            when candidates.early_season_flag then null
+            when candidates.recent_trend_source is null then contract_defaults.recent_trend
+            when candidates.recent_trend_source <> 'not_covered' then candidates.recent_trend
+        end as recent_trend,
+        case
+            when candidates.early_season_flag then null
+            when candidates.minutes_change_source is null then contract_defaults.minutes_change
+            when candidates.minutes_change_source <> 'not_covered' then candidates.minutes_change
+        end as minutes_change,
+        case
+            when candidates.early_season_flag then null
+            when candidates.opponent_def_rating_source is null then contract_defaults.opponent_def_rating
+            when candidates.opponent_def_rating_source <> 'not_covered' then candidates.opponent_def_rating
+        end as opponent_def_rating,
+        case
+            when candidates.early_season_flag then null
+            when candidates.opponent_pace_source is null then contract_defaults.opponent_pace
+            when candidates.opponent_pace_source <> 'not_covered' then candidates.opponent_pace
+        end as opponent_pace,
+        case
+            when candidates.early_season_flag then null
+            when candidates.home_away_source is null then contract_defaults.home_away
+            when candidates.home_away_source <> 'not_covered' then candidates.home_away
+        end as home_away,
+        case
+            when candidates.early_season_flag then null
+            when candidates.back_to_back_source is null then contract_defaults.back_to_back
+            when candidates.back_to_back_source <> 'not_covered' then candidates.back_to_back
+        end as back_to_back,
+        case
+            when candidates.early_season_flag then null
+            when candidates.playoff_game_source is null then contract_defaults.playoff_game
+            when candidates.playoff_game_source <> 'not_covered' then candidates.playoff_game
+        end as playoff_game,
+        case
+            when candidates.early_season_flag then null
+            when candidates.pct_paint_source is null then contract_defaults.pct_paint
+            when candidates.pct_paint_source <> 'not_covered' then candidates.pct_paint
+        end as pct_paint,
+        case
+            when candidates.early_season_flag then null
+            when candidates.pct_mid_range_source is null then contract_defaults.pct_mid_range
+            when candidates.pct_mid_range_source <> 'not_covered' then candidates.pct_mid_range
+        end as pct_mid_range,
+        case
+            when candidates.early_season_flag then null
+            when candidates.pct_three_source is null then contract_defaults.pct_three
+            when candidates.pct_three_source <> 'not_covered' then candidates.pct_three
+        end as pct_three,
+        case
+            when candidates.early_season_flag then null
+            when candidates.pct_free_throw_source is null then contract_defaults.pct_free_throw
+            when candidates.pct_free_throw_source <> 'not_covered' then candidates.pct_free_throw
+        end as pct_free_throw,
+        case
+            when candidates.early_season_flag then null
+            when candidates.team_pace_source is null then contract_defaults.team_pace
+            when candidates.team_pace_source <> 'not_covered' then candidates.team_pace
+        end as team_pace,
+        case
+            when candidates.early_season_flag then null
+            when candidates.team_off_rating_source is null then contract_defaults.team_off_rating
+            when candidates.team_off_rating_source <> 'not_covered' then candidates.team_off_rating
+        end as team_off_rating,
+        case
+            when candidates.early_season_flag then null
+            when candidates.team_win_pct_source is null then contract_defaults.team_win_pct
+            when candidates.team_win_pct_source <> 'not_covered' then candidates.team_win_pct
+        end as team_win_pct,
+        case
+            when candidates.early_season_flag then null
+            when candidates.vegas_points_line_source is null then contract_defaults.vegas_points_line
+            when candidates.vegas_points_line_source <> 'not_covered' then candidates.vegas_points_line
+        end as vegas_points_line,
+        case
+            when candidates.early_season_flag then null
+            when candidates.vegas_opening_line_source is null then contract_defaults.vegas_opening_line
+            when candidates.vegas_opening_line_source <> 'not_covered' then candidates.vegas_opening_line
+        end as vegas_opening_line,
+        case
+            when candidates.early_season_flag then null
+            when candidates.vegas_line_move_source is null then contract_defaults.vegas_line_move
+            when candidates.vegas_line_move_source <> 'not_covered' then candidates.vegas_line_move
+        end as vegas_line_move,
+        case
+            when candidates.early_season_flag then null
+            when candidates.has_vegas_line_source is null then contract_defaults.has_vegas_line
+            when candidates.has_vegas_line_source <> 'not_covered' then candidates.has_vegas_line
+        end as has_vegas_line,
+        case
+            when candidates.early_season_flag then null
+            when candidates.avg_points_vs_opponent_source is null then contract_defaults.avg_points_vs_opponent
+            when candidates.avg_points_vs_opponent_source <> 'not_covered' then candidates.avg_points_vs_opponent
+        end as avg_points_vs_opponent,
+        case
+            when candidates.early_season_flag then null
+            when candidates.games_vs_opponent_source is null then contract_defaults.games_vs_opponent
+            when candidates.games_vs_opponent_source <> 'not_covered' then candidates.games_vs_opponent
+        end as games_vs_opponent,
+        case
+            when candidates.early_season_flag then null
+            when candidates.minutes_avg_last_10_source is null then contract_defaults.minutes_avg_last_10
+            when candidates.minutes_avg_last_10_source <> 'not_covered' then candidates.minutes_avg_last_10
+        end as minutes_avg_last_10,
+        case
+            when candidates.early_season_flag then null
+            when candidates.ppm_avg_last_10_source is null then contract_defaults.ppm_avg_last_10
+            when candidates.ppm_avg_last_10_source <> 'not_covered' then candidates.ppm_avg_last_10
+        end as ppm_avg_last_10,
+        case
+            when candidates.early_season_flag then null
+            when candidates.dnp_rate_source is null then contract_defaults.dnp_rate
+            when candidates.dnp_rate_source <> 'not_covered' then candidates.dnp_rate
+        end as dnp_rate,
+        case
+            when candidates.early_season_flag then null
+            when candidates.pts_slope_10g_source is null then contract_defaults.pts_slope_10g
+            when candidates.pts_slope_10g_source <> 'not_covered' then candidates.pts_slope_10g
+        end as pts_slope_10g,
+        case
+            when candidates.early_season_flag then null
+            when candidates.pts_vs_season_zscore_source is null then contract_defaults.pts_vs_season_zscore
+            when candidates.pts_vs_season_zscore_source <> 'not_covered' then candidates.pts_vs_season_zscore
+        end as pts_vs_season_zscore,
+        case
+            when candidates.early_season_flag then null
+            when candidates.breakout_flag_source is null then contract_defaults.breakout_flag
+            when candidates.breakout_flag_source <> 'not_covered' then candidates.breakout_flag
+        end as breakout_flag,
+        case
+            when candidates.early_season_flag then null
+            when candidates.star_teammates_out_source is null then contract_defaults.star_teammates_out
+            when candidates.star_teammates_out_source <> 'not_covered' then candidates.star_teammates_out_value
+        end as star_teammates_out,
+        case
+            when candidates.early_season_flag then null
+            when candidates.game_total_line_source is null then contract_defaults.game_total_line
+            when candidates.game_total_line_source <> 'not_covered' then candidates.game_total_line
+        end as game_total_line,
+        case
+            when candidates.early_season_flag then null
+            when candidates.days_rest_source is null then contract_defaults.days_rest
+            when candidates.days_rest_source <> 'not_covered' then candidates.days_rest_value
+        end as days_rest,
+        case
+            when candidates.early_season_flag then null
+            when candidates.minutes_in_last_7_days_source is null then contract_defaults.minutes_in_last_7_days
+            when candidates.minutes_in_last_7_days_source <> 'not_covered' then candidates.minutes_in_last_7_days_value
+        end as minutes_in_last_7_days,
+        case
+            when candidates.early_season_flag then null
+            when candidates.spread_magnitude_source is null then contract_defaults.spread_magnitude
+            when candidates.spread_magnitude_source <> 'not_covered' then candidates.spread_magnitude
+        end as spread_magnitude,
+        case
+            when candidates.early_season_flag then null
+            when candidates.implied_team_total_source is null then contract_defaults.implied_team_total
+            when candidates.implied_team_total_source <> 'not_covered' then candidates.implied_team_total_value
+        end as implied_team_total,
+        case
+            when candidates.early_season_flag then null
+            when candidates.points_avg_last_3_source is null then contract_defaults.points_avg_last_3
+            when candidates.points_avg_last_3_source <> 'not_covered' then candidates.points_avg_last_3
+        end as points_avg_last_3,
+        case
+            when candidates.early_season_flag then null
+            when candidates.scoring_trend_slope_source is null then contract_defaults.scoring_trend_slope
+            when candidates.scoring_trend_slope_source <> 'not_covered' then candidates.scoring_trend_slope
+        end as scoring_trend_slope,
+        case
+            when candidates.early_season_flag then null
+            when candidates.deviation_from_avg_last_3_source is null then contract_defaults.deviation_from_avg_last_3
+            when candidates.deviation_from_avg_last_3_source <> 'not_covered' then candidates.deviation_from_avg_last_3
+        end as deviation_from_avg_last_3,
+        case
+            when candidates.early_season_flag then null
+            when candidates.teammate_usage_available_source is null then contract_defaults.teammate_usage_available
+            when candidates.teammate_usage_available_source <> 'not_covered' then candidates.teammate_usage_available
+        end as teammate_usage_available,
+        case
+            when candidates.early_season_flag then null
+            when candidates.usage_rate_avg_last_5_source is null then contract_defaults.usage_rate_avg_last_5
+            when candidates.usage_rate_avg_last_5_source <> 'not_covered' then candidates.usage_rate_avg_last_5
+        end as usage_rate_avg_last_5,
+        case
+            when candidates.early_season_flag then null
+            when candidates.games_since_structural_change_source is null then contract_defaults.games_since_structural_change
+            when candidates.games_since_structural_change_source <> 'not_covered' then candidates.games_since_structural_change
+        end as games_since_structural_change,
+        case
+            when candidates.early_season_flag then null
+            when candidates.prop_over_streak_source is null then contract_defaults.prop_over_streak
+            when candidates.prop_over_streak_source <> 'not_covered' then candidates.prop_over_streak_value
+        end as prop_over_streak,
+        case
+            when candidates.early_season_flag then null
+            when candidates.prop_under_streak_source is null then contract_defaults.prop_under_streak
+            when candidates.prop_under_streak_source <> 'not_covered' then candidates.prop_under_streak_value
+        end as prop_under_streak,
+        case
+            when candidates.early_season_flag then null
+            when candidates.line_vs_season_avg_source is null then contract_defaults.line_vs_season_avg
+            when candidates.line_vs_season_avg_source <> 'not_covered' then candidates.line_vs_season_avg
+        end as line_vs_season_avg,
+        case
+            when candidates.early_season_flag then null
+            when candidates.prop_line_delta_source is null then contract_defaults.prop_line_delta
+            when candidates.prop_line_delta_source <> 'not_covered' then candidates.prop_line_delta
+        end as prop_line_delta,
+        case
+            when candidates.early_season_flag then null
+            when candidates.over_rate_last_10_source is null then contract_defaults.over_rate_last_10
+            when candidates.over_rate_last_10_source <> 'not_covered' then candidates.over_rate_last_10
+        end as over_rate_last_10,
+        case
+            when candidates.early_season_flag then null
+            when candidates.line_margin_avg_last_5_source is null then contract_defaults.line_margin_avg_last_5
+            when candidates.line_margin_avg_last_5_source <> 'not_covered' then candidates.line_margin_avg_last_5
+        end as line_margin_avg_last_5,
+        case
+            when candidates.early_season_flag then null
+            when candidates.blowout_minutes_risk_source is null then contract_defaults.blowout_minutes_risk
+            when candidates.blowout_minutes_risk_source <> 'not_covered' then candidates.blowout_minutes_risk
+        end as blowout_minutes_risk,
+        case
+            when candidates.early_season_flag then null
+            when candidates.minutes_std_last_10_source is null then contract_defaults.minutes_std_last_10
+            when candidates.minutes_std_last_10_source <> 'not_covered' then candidates.minutes_std_last_10
+        end as minutes_std_last_10,
+        case
+            when candidates.early_season_flag then null
+            when candidates.opponent_pace_mismatch_source is null then contract_defaults.opponent_pace_mismatch
+            when candidates.opponent_pace_mismatch_source <> 'not_covered' then candidates.opponent_pace_mismatch
+        end as opponent_pace_mismatch
+    from candidates
+    cross join contract_defaults
+),
+
+-- Step 9: the source tags. A row's candidate tags ('none' = no candidate), in contract order, form
+-- its source pattern; the few distinct patterns are resolved and scored against the contract (role,
+-- version, weights) and joined back, so the per-feature work is done once per pattern, not per row.
+row_patterns as (
+    select
+        candidates.game_date,
+        candidates.player_id,
         candidates.early_season_flag,
-        coalesce(candidates.hist_games_expected, 0) as hist_games_expected,
-        coalesce(candidates.hist_games_found, 0) as hist_games_found,
-        coalesce(candidates.hist_games_found, 0) = coalesce(candidates.hist_games_expected, 0)
-            as hist_is_complete,
-        coalesce(candidates.hist_game_dates, cast([] as date[])) as hist_game_dates,
+        candidates.hist_games_expected,
+        candidates.hist_games_found,
+        candidates.hist_game_dates,
+        array_to_string([
+            coalesce(candidates.points_avg_last_5_source, 'none'),
+            coalesce(candidates.points_avg_last_10_source, 'none'),
+            coalesce(candidates.points_avg_season_source, 'none'),
+            coalesce(candidates.points_std_last_10_source, 'none'),
+            coalesce(candidates.games_in_last_7_days_source, 'none'),
+            coalesce(candidates.fatigue_score_source, 'none'),
+            coalesce(candidates.shot_zone_mismatch_score_source, 'none'),
+            coalesce(candidates.pace_score_source, 'none'),
+            coalesce(candidates.usage_spike_score_source, 'none'),
+            coalesce(candidates.rest_advantage_source, 'none'),
+            coalesce(candidates.injury_risk_source, 'none'),
+            coalesce(candidates.recent_trend_source, 'none'),
+            coalesce(candidates.minutes_change_source, 'none'),
+            coalesce(candidates.opponent_def_rating_source, 'none'),
+            coalesce(candidates.opponent_pace_source, 'none'),
+            coalesce(candidates.home_away_source, 'none'),
+            coalesce(candidates.back_to_back_source, 'none'),
+            coalesce(candidates.playoff_game_source, 'none'),
+            coalesce(candidates.pct_paint_source, 'none'),
+            coalesce(candidates.pct_mid_range_source, 'none'),
+            coalesce(candidates.pct_three_source, 'none'),
+            coalesce(candidates.pct_free_throw_source, 'none'),
+            coalesce(candidates.team_pace_source, 'none'),
+            coalesce(candidates.team_off_rating_source, 'none'),
+            coalesce(candidates.team_win_pct_source, 'none'),
+            coalesce(candidates.vegas_points_line_source, 'none'),
+            coalesce(candidates.vegas_opening_line_source, 'none'),
+            coalesce(candidates.vegas_line_move_source, 'none'),
+            coalesce(candidates.has_vegas_line_source, 'none'),
+            coalesce(candidates.avg_points_vs_opponent_source, 'none'),
+            coalesce(candidates.games_vs_opponent_source, 'none'),
+            coalesce(candidates.minutes_avg_last_10_source, 'none'),
+            coalesce(candidates.ppm_avg_last_10_source, 'none'),
+            coalesce(candidates.dnp_rate_source, 'none'),
+            coalesce(candidates.pts_slope_10g_source, 'none'),
+            coalesce(candidates.pts_vs_season_zscore_source, 'none'),
+            coalesce(candidates.breakout_flag_source, 'none'),
+            coalesce(candidates.star_teammates_out_source, 'none'),
+            coalesce(candidates.game_total_line_source, 'none'),
+            coalesce(candidates.days_rest_source, 'none'),
+            coalesce(candidates.minutes_in_last_7_days_source, 'none'),
+            coalesce(candidates.spread_magnitude_source, 'none'),
+            coalesce(candidates.implied_team_total_source, 'none'),
+            coalesce(candidates.points_avg_last_3_source, 'none'),
+            coalesce(candidates.scoring_trend_slope_source, 'none'),
+            coalesce(candidates.deviation_from_avg_last_3_source, 'none'),
+            coalesce(candidates.teammate_usage_available_source, 'none'),
+            coalesce(candidates.usage_rate_avg_last_5_source, 'none'),
+            coalesce(candidates.games_since_structural_change_source, 'none'),
+            coalesce(candidates.prop_over_streak_source, 'none'),
+            coalesce(candidates.prop_under_streak_source, 'none'),
+            coalesce(candidates.line_vs_season_avg_source, 'none'),
+            coalesce(candidates.prop_line_delta_source, 'none'),
+            coalesce(candidates.over_rate_last_10_source, 'none'),
+            coalesce(candidates.line_margin_avg_last_5_source, 'none'),
+            coalesce(candidates.blowout_minutes_risk_source, 'none'),
+            coalesce(candidates.minutes_std_last_10_source, 'none'),
+            coalesce(candidates.opponent_pace_mismatch_source, 'none')
+        ], ',') as source_pattern
+    from candidates
+),
+
+source_patterns as (
+    select distinct source_pattern
+    from row_patterns
+),
+
+pattern_features as (
+    select
+        source_patterns.source_pattern,
+        contract.feature_index,
+        contract.role,
+        contract.is_v1,
+        case split_part(source_patterns.source_pattern, ',', contract.position)
+            when 'none' then contract.fallback_source
+            else split_part(source_patterns.source_pattern, ',', contract.position)
+        end as feature_source
+    from source_patterns
+    cross join contract
+),
+
+pattern_counts as (
+    select
+        pattern_features.source_pattern,
+        array_agg(pattern_features.feature_source order by pattern_features.feature_index asc nulls first)
+            as feature_sources,
+        avg(
+            case
+                when pattern_features.is_v1
+                    and pattern_features.feature_source not in ('missing', 'not_covered')
+                    then source_weights.weight
+            end
+        ) as mean_source_weight,
+        count(
+            case when pattern_features.is_v1 and pattern_features.feature_source = 'default' then 1 end
+        ) as default_feature_count,
+        count(
+            case
+                when pattern_features.is_v1 and pattern_features.role = 'R'
+                    and pattern_features.feature_source = 'default' then 1
+            end
+        ) as required_default_count,
+        array_agg(pattern_features.feature_index order by pattern_features.feature_index asc nulls first)
+            filter (where pattern_features.is_v1 and pattern_features.feature_source = 'default')
+            as default_feature_indices,
+        array_agg(pattern_features.feature_index order by pattern_features.feature_index asc nulls first)
+            filter (where pattern_features.is_v1 and pattern_features.feature_source = 'not_covered')
+            as uncovered_feature_indices,
+        count(
+            case
+                when pattern_features.is_v1
+                    and pattern_features.feature_source not in ('missing', 'not_covered') then 1
+            end
+        ) as covered_feature_count,
+        count(case when pattern_features.is_v1 and pattern_features.feature_source = 'phase4' then 1 end)
+            as phase4_feature_count,
+        count(case when pattern_features.is_v1 and pattern_features.feature_source = 'phase3' then 1 end)
+            as phase3_feature_count
+    from pattern_features
+    left join source_weights
+        on source_weights.source = pattern_features.feature_source
+    group by pattern_features.source_pattern
+),
+
+pattern_quality as (
+    select
+        source_pattern,
+        feature_sources,
+        least(
+            mean_source_weight,
+            case
+                when required_default_count >= 5 then 49.0
+                when required_default_count >= 1 then 69.0
+                else 100.0
+            end
+        ) as feature_quality_score,
+        default_feature_count,
+        required_default_count,
+        coalesce(default_feature_indices, cast([] as integer[])) as default_feature_indices,
+        coalesce(uncovered_feature_indices, cast([] as integer[])) as uncovered_feature_indices,
+        case
+            when phase4_feature_count > 0.9 * covered_feature_count then 'phase4'
+            when phase3_feature_count > 0.5 * covered_feature_count then 'phase3'
+            else 'mixed'
+        end as data_source
+    from pattern_counts
+),
+
+row_quality as (
+    select
+        row_patterns.game_date,
+        row_patterns.player_id,
+        row_patterns.early_season_flag,
+        case when not row_patterns.early_season_flag then pattern_quality.feature_sources end
+            as feature_sources,
+        case when not row_patterns.early_season_flag then pattern_quality.feature_quality_score end
+            as feature_quality_score,
+        case when not row_patterns.early_season_flag then pattern_quality.default_feature_count end
+            as default_feature_count,
+        case when not row_patterns.early_season_flag then pattern_quality.required_default_count end
+            as required_default_count,
+        case when not row_patterns.early_season_flag then pattern_quality.default_feature_indices end
+            as default_feature_indices,
+        case
+            when not row_patterns.early_season_flag then pattern_quality.uncovered_feature_indices
+        end as uncovered_feature_indices,
+        case
+            when row_patterns.early_season_flag then 'early_season'
+            else pattern_quality.data_source
+        end as data_source,
+        coalesce(row_patterns.hist_games_expected, 0) as hist_games_expected,
+        coalesce(row_patterns.hist_games_found, 0) as hist_games_found,
+        coalesce(row_patterns.hist_game_dates, cast([] as date[])) as hist_game_dates
+    from row_patterns
+    inner join pattern_quality
+        on pattern_quality.source_pattern = row_patterns.source_pattern
+),
+
+final as (
+    select
+        feature_values.*,
+        row_quality.feature_sources,
+        row_quality.feature_quality_score,
+        case
+            when row_quality.feature_quality_score >= 95 then 'gold'
+            when row_quality.feature_quality_score >= 85 then 'silver'
+            when row_quality.feature_quality_score >= 70 then 'bronze'
+            when row_quality.feature_quality_score >= 50 then 'poor'
+            when row_quality.feature_quality_score is not null then 'critical'
+        end as quality_tier,
+        row_quality.default_feature_count,
+        row_quality.required_default_count,
+        row_quality.default_feature_indices,
+        row_quality.uncovered_feature_indices,
+        row_quality.data_source,
+        row_quality.early_season_flag,
+        row_quality.hist_games_expected,
+        row_quality.hist_games_found,
+        row_quality.hist_games_found = row_quality.hist_games_expected as hist_is_complete,
+        row_quality.hist_game_dates,
         coalesce(
-            not candidates.early_season_flag
-            and quality.feature_quality_score >= 85
-            and feature_values.required_default_count = 0
-            and coalesce(candidates.hist_games_found, 0)
-            = coalesce(candidates.hist_games_expected, 0),
+            not row_quality.early_season_flag
+            and row_quality.feature_quality_score >= 85
+            and row_quality.required_default_count = 0
+            and row_quality.hist_games_found = row_quality.hist_games_expected,
             false
         ) as is_training_ready,
         feature_counts.feature_version,
         feature_counts.feature_count
-    from candidates
-    inner join feature_values
-        on feature_values.game_date = candidates.game_date
-        and feature_values.player_id = candidates.player_id
-    inner join quality
-        on quality.game_date = candidates.game_date
-        and quality.player_id = candidates.player_id
+    from feature_values
+    inner join row_quality
+        on row_quality.game_date = feature_values.game_date
+        and row_quality.player_id = feature_values.player_id
     cross join feature_counts
 )
 
