@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,8 @@ def real_ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse file with every real staged file ingested (built once per test session).
 
     Tests that change it must work on a copy (`shutil.copy`)."""
+    import json
+
     from nbaprops.ingest import conform
     from nbaprops.ingest.run import ingest_directory
     from nbaprops.warehouse import Warehouse
@@ -29,5 +32,14 @@ def real_ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = real_data_dir()
     db = tmp_path_factory.mktemp("real") / "ingested.duckdb"
     with Warehouse(db) as wh:
-        ingest_directory(wh, data, "test-ingest", conform.STEPS)
+        report = ingest_directory(wh, data, "test-ingest", conform.STEPS)
+    db.with_suffix(".report.json").write_text(json.dumps(report.as_json(), default=str))
     return db
+
+
+@pytest.fixture(scope="session")
+def real_ingest_report(real_ingested: Path) -> dict[str, Any]:
+    """The ingest report (`IngestReport.as_json()`) of the session's real-data warehouse."""
+    import json
+
+    return dict(json.loads(real_ingested.with_suffix(".report.json").read_text()))

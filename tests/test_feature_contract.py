@@ -123,11 +123,17 @@ def test_no_training_facing_name_is_a_label() -> None:
 
 
 def _final_columns() -> list[str]:
-    """The model's output columns, read statically from its `final` CTE (sqlglot)."""
+    """The model's output columns, read statically from its `final` CTE (sqlglot); a `cte.*` in
+    it is expanded from that CTE's own select list."""
     tree = sqlglot.parse_one(registry.get(MLFS).sql, read="duckdb")
-    final = next(c for c in tree.find_all(exp.CTE) if c.alias == "final")
-    assert isinstance(final.this, exp.Select)
-    return list(final.this.named_selects)
+    ctes = {c.alias: c.this for c in tree.find_all(exp.CTE)}
+    columns: list[str] = []
+    for projection in ctes["final"].expressions:
+        if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+            columns += list(ctes[projection.table].named_selects)
+        else:
+            columns.append(projection.alias_or_name)
+    return columns
 
 
 def _golden_inputs() -> tuple[dict[str, Any], dict[str, Any]]:

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from nbaprops.ingest import conform
 from nbaprops.ingest.identity import build_identity_step
 from nbaprops.warehouse import Warehouse
 
@@ -296,15 +295,12 @@ realdata = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Warehouse, dict[str, Any]]]:
-    """One full ingest of the real data for every real-data test of this module."""
-    if not DATA_DIR.is_dir():
-        pytest.skip(f"real staged data not found at {DATA_DIR} (set NBAPROPS_DATA)")
-    from nbaprops.ingest.run import ingest_directory
-
-    wh = Warehouse(tmp_path_factory.mktemp("identity") / "wh.duckdb")
-    report = ingest_directory(wh, DATA_DIR, "test", conform.STEPS)
-    yield wh, report.conformed
+def built(
+    real_ingested: Path, real_ingest_report: dict[str, Any]
+) -> Iterator[tuple[Warehouse, dict[str, Any]]]:
+    """The session's real-data warehouse (read-only use) and its ingest report."""
+    wh = Warehouse(real_ingested, read_only=True)
+    yield wh, real_ingest_report
     wh.close()
 
 

@@ -316,3 +316,21 @@ def test_upcg_row_set_ignores_the_days_own_box_scores(wh: Warehouse, day: date) 
     print(f"{day}: rows={len(before)} pgs rows deleted={deleted}")
     assert deleted > 50 and len(before) > 50
     assert before == after
+
+
+@pytest.mark.parametrize("name", [UTGC, UPCG])
+def test_rows_do_not_depend_on_the_batch(wh: Warehouse, name: str) -> None:
+    """A range built whole equals the same range built in pieces (and equals the full build)."""
+    sql = registry.get(name).sql
+
+    def build(lo: date, hi: date) -> set[tuple[object, ...]]:
+        return set(wh.rows(f"select * from ({sql})", {"start_date": lo, "end_date": hi}))
+
+    lo, hi = date(2023, 11, 20), date(2023, 12, 20)
+    whole = build(lo, hi)
+    pieces = build(lo, date(2023, 11, 20)) | build(date(2023, 11, 21), date(2023, 12, 5))
+    pieces |= build(date(2023, 12, 6), hi)
+    stored = set(wh.rows(f"select * from {name} where game_date between $lo and $hi", {"lo": lo, "hi": hi}))
+    print(f"{name}: rows={len(whole)}")
+    assert len(whole) > 300
+    assert whole == pieces == stored

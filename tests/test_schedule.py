@@ -10,10 +10,10 @@ import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from nbaprops.ingest import conform
 from nbaprops.ingest.arenas import build_arena_locations
 from nbaprops.ingest.loader import ensure_meta
 from nbaprops.ingest.reference_seeds import load_reference_seeds
@@ -204,14 +204,12 @@ def test_static_only_arena_is_a_home_arena() -> None:
 
 # -- real data (SPEC §9) --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
-    if not HAS_DATA:
-        pytest.skip(f"real data folder not found at {DATA} (set NBAPROPS_DATA)")
-    from nbaprops.ingest.run import ingest_directory
+def real(real_ingested: Path, real_ingest_report: dict[str, Any]) -> Iterator[Warehouse]:
+    """The session's real-data warehouse (read-only use) and its ingest report."""
+    from types import SimpleNamespace
 
-    wh = Warehouse(tmp_path_factory.mktemp("schedule") / "wh.duckdb")
-    report = ingest_directory(wh, DATA, "test", conform.STEPS)
-    wh.report = report  # type: ignore[attr-defined]
+    wh = Warehouse(real_ingested, read_only=True)
+    wh.report = SimpleNamespace(conformed=real_ingest_report)  # type: ignore[attr-defined]
     yield wh
     wh.close()
 

@@ -28,7 +28,7 @@ from nbaprops.errors import UsageError
 from nbaprops.ml import metrics
 from nbaprops.ml.dataset import MLFS, TARGETS, Dataset, load_rows
 from nbaprops.ml.model import fit_dataset, mae
-from nbaprops.ml.schema import SUMMARY, ensure_prediction_tables
+from nbaprops.ml.schema import GRADES, SUMMARY, ensure_prediction_tables
 from nbaprops.warehouse import Warehouse
 
 DEFAULT_SEASONS = (2023, 2024)
@@ -485,6 +485,39 @@ def write_summary(wh: Warehouse, rows: list[dict[str, Any]], run_id: str) -> Non
             wh.unregister("_summary_rows")
 
 
+def graded_summary_rows(wh: Warehouse) -> list[dict[str, Any]]:
+    """`evaluation_summary` rows from `predictions.prediction_grades` (what `predict` + the grading
+    backfill produced): per (model_id, market) over every graded date, per edge threshold."""
+    if not wh.table_exists(GRADES):
+        return []
+    found = wh.dicts(
+        f"""
+        select model_id, market, min(game_date) as period_start, max(game_date) as period_end,
+               t.edge_threshold,
+               count(*) filter (where played_flag and actual_value is not null) as n_predictions,
+               avg(absolute_error) as mae, avg(signed_error) as bias,
+               avg(absolute_error) filter (where line is not null) as mae_lined,
+               count(*) filter (where prediction_correct is not null
+                                and abs(edge) >= t.edge_threshold) as n_bets,
+               count(*) filter (where prediction_correct and abs(edge) >= t.edge_threshold) as hits
+        from {GRADES}
+        cross join (select unnest(?::double[]) as edge_threshold) t
+        group by all
+        order by all
+        """,
+        [list(metrics.EDGE_THRESHOLDS)],
+    )
+    for r in found:
+        n, hits = int(r["n_bets"]), int(r["hits"])
+        lo, _ = metrics.wilson(hits, n)
+        r.update(
+            source="graded",
+            hit_rate=hits / n if n else None,
+            beats_break_even=bool(lo is not None and lo > metrics.BREAK_EVEN),
+        )
+    return found
+
+
 def run_evaluate(
     wh: Warehouse,
     seasons: tuple[int, ...] | None = None,
@@ -515,6 +548,16 @@ def run_evaluate(
     ]
     report["window_days"] = window_days
     report["suspected_leakage"] = leakage_flags(report)
-    write_summary(wh, summary, run_id)
+    graded = graded_summary_rows(wh)
+    report["graded_predictions"] = {
+        f"{r['model_id']}/{r['market']}": {
+            "n": r["n_predictions"],
+            "mae": _r(r["mae"]),
+            "period": [str(r["period_start"]), str(r["period_end"])],
+        }
+        for r in graded
+        if r["edge_threshold"] == metrics.EDGE_THRESHOLDS[0]
+    }
+    write_summary(wh, summary + graded, run_id)
     report["seconds"] = round(time.perf_counter() - started, 1)
     return report

@@ -8,13 +8,13 @@
 --   * plus players with a pre-tip prop line (points or threes) for the game, resolved to player_id by
 --     meta.prop_player_map, on the team of their most recent played game before d when that team
 --     plays in the game (a line alone does not say which team a player is on).
---   Nothing of game d's own box score is read: PGS rows enter only when dated before d.
+--   A row dated d uses PGS games dated before d only: game d's own box score never counts.
 -- Prop lines (§3.5): snapshots with snapshot_ts < game_time only; main line per (snapshot, book):
 -- the both-priced line minimising |p_over - p_under| (ties: the lower line), else the median line;
 -- book = draftkings, fanduel, then alphabetical; current = latest snapshot, opening = earliest.
 -- has_prop_line: a pre-tip points or threes line exists for the player-game.
--- Player windows in days ([d-N, d-1]) are RANGE frames over a day number; a player plays at most
--- once a day. Season-to-date values use played games of the current season before d.
+-- Player windows in days ([d-N, d-1]) join the player's played games 1..N days before d (at most
+-- one a day). Season-to-date values use played games of the current season before d.
 -- Availability (is_listed_inactive, star_teammates_out): bref's pre-game inactive list; NULL when
 -- UTGC has no availability source for the game (star_players_out NULL). is_prediction_eligible
 -- treats an unknown listing as not inactive.

@@ -37,6 +37,14 @@ schedule as (
       and game_date <= cast($end_date as date)
 ),
 
+-- every game, for dating SBR rows: a row's two candidate dates are a year apart
+all_games as (
+    select game_id, game_date, season_year, home_team_abbr, away_team_abbr
+    from raw.schedule_games
+    where game_status in ('final', 'scheduled')
+      and season_phase in ('regular', 'play_in', 'playoffs', 'cup_final')
+),
+
 arena_rows as (
     select arena_key, lat, lon, utc_offset_std, team_abbr, valid_from_season, valid_to_season
     from meta.arena_locations
@@ -288,7 +296,7 @@ sbr_matches as (
             partition by c.source_table, c.date_text, c.home_team_abbr, c.away_team_abbr
         ) as candidates_matched
     from sbr_candidates c
-    join schedule s
+    join all_games s
       on s.game_date = c.candidate_date
      and s.home_team_abbr = c.home_team_abbr
      and s.away_team_abbr = c.away_team_abbr
