@@ -125,13 +125,17 @@ def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
     phases = registry.phases_through(through)
     tables = [t for t in registry.all_tables() if t.phase in phases]
     observe_inputs(wh, tables, run_id)
+    feeds = {i for t in tables for i in t.inputs}
+    history = DateRange(history_start(wh, rng.start), rng.end, rng.season_phases)
     items: list[PlanItem] = []
     planned: dict[str, list[date]] = {}
     for table in tables:
         item = PlanItem(table)
-        expected = expected_dates(wh, table.expected, rng)
+        # a table other planned tables read is also built over the history their windows need
+        own = history if table.name in feeds else rng
+        expected = expected_dates(wh, table.expected, own)
         if table.expected.endswith("post_bootstrap"):
-            everything = expected_dates(wh, "final", rng)
+            everything = expected_dates(wh, "final", own)
             item.skipped = sorted(set(everything) - set(expected))
         for d, why in ledger_reasons(wh, table, expected).items():
             item.reasons[d] = why
@@ -145,6 +149,16 @@ def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
         planned[table.name] = item.dates
         items.append(item)
     return Plan(rng, items)
+
+
+def history_start(wh: Warehouse, start: date) -> date:
+    """Start of the season before the one `start` falls in: every window (season to date, the
+    previous season's roster, 365-day opponent history) reads at most that far back."""
+    seasons = [r[0] for r in wh.rows(
+        "select season_start from raw.season_calendar where season_start <= ? order by 1 desc limit 2",
+        [start],
+    )]
+    return min([start, *seasons[-1:]]) if seasons else start
 
 
 def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[date, str]:

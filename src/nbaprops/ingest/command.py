@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -12,6 +13,9 @@ from rich.table import Table
 from nbaprops.ingest.run import IngestReport, ingest_directory
 from nbaprops.runs import finish_run, start_run
 from nbaprops.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from nbaprops.ingest.live import LiveRequest
 
 
 def conform_steps() -> list:  # type: ignore[type-arg]
@@ -22,10 +26,18 @@ def conform_steps() -> list:  # type: ignore[type-arg]
 
 
 def run_ingest(
-    wh: Warehouse, source: str, path: Path | None, seasons: int, seed: int, quiet: bool = False
+    wh: Warehouse,
+    source: str,
+    path: Path | None,
+    seasons: int,
+    seed: int,
+    quiet: bool = False,
+    live: LiveRequest | None = None,
 ) -> IngestReport:
-    """Ingest a folder of staged files or a generated synthetic league; returns the report."""
+    """Ingest a folder of staged files, a generated synthetic league or the live source (`live`)."""
     arguments = {"source": source, "path": path, "seasons": seasons, "seed": seed}
+    if live is not None:
+        arguments["live"] = live.describe()
     run_id = start_run(wh, "ingest", arguments)
     console = Console(stderr=True, quiet=quiet)
     try:
@@ -39,6 +51,13 @@ def run_ingest(
 
                 with tempfile.TemporaryDirectory(prefix="nbaprops-synthetic-") as tmp:
                     write_league(Path(tmp), seasons=seasons, seed=seed)
+                    report = ingest_directory(wh, Path(tmp), run_id, conform_steps(), progress)
+            elif source == "live":
+                from nbaprops.ingest.live import write_live
+
+                assert live is not None
+                with tempfile.TemporaryDirectory(prefix="nbaprops-live-") as tmp:
+                    write_live(Path(tmp), live, progress)
                     report = ingest_directory(wh, Path(tmp), run_id, conform_steps(), progress)
             else:
                 assert path is not None

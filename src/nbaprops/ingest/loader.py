@@ -256,6 +256,23 @@ def ensure_meta(wh: Warehouse) -> None:
     wh.execute(AUDIT_DDL)
 
 
+def ensure_raw_table(wh: Warehouse, fmt: FileFormat) -> None:
+    """Create an empty raw table with the format's typed columns when no file of it was staged
+    (e.g. the synthetic league has no threes props): later phases read it as 'no rows'."""
+    if wh.table_exists(fmt.table):
+        return
+    header = [c.source for c in fmt.columns]
+    empty = pa.table({h: pa.array([], pa.string()) for h in header} | {"staged_line": pa.array([], pa.int64())})
+    wh.register("_staged_strings", empty)
+    out_cols = [c.name for c in fmt.columns] + [name for name, _ in fmt.derived]
+    wh.execute(
+        f"create table {fmt.table} as select {', '.join(q(c) for c in out_cols)}, "
+        f"cast(null as varchar) as staged_file, staged_line, cast(null as varchar) as run_id "
+        f"from ({typed_select(fmt, header)}) where false"
+    )
+    wh.unregister("_staged_strings")
+
+
 def load_file(wh: Warehouse, path: Path, fmt: FileFormat, run_id: str) -> FileResult:
     """Replace everything this file contributed to raw and quarantine, in one transaction."""
     text = read_staged(path)

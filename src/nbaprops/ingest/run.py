@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from nbaprops.errors import UsageError
-from nbaprops.ingest.formats import recognise
-from nbaprops.ingest.loader import FileResult, ensure_meta, load_file
+from nbaprops.ingest.formats import ALL_FORMATS, recognise
+from nbaprops.ingest.loader import FileResult, ensure_meta, ensure_raw_table, load_file
 from nbaprops.ingest.reference_seeds import load_reference_seeds
 from nbaprops.warehouse import Warehouse
 
@@ -82,6 +82,8 @@ def ingest_directory(
         if progress:
             progress(path.name)
         report.files.append(load_file(wh, path, fmt, run_id))
+    for fmt in ALL_FORMATS:
+        ensure_raw_table(wh, fmt)
     for step in conform or []:
         figures = step(wh, run_id)
         notes = report.conformed.get("notes", []) + list(figures.pop("notes", []))

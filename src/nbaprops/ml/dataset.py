@@ -101,6 +101,7 @@ class Dataset:
     played: np.ndarray  # bool: a PGS label with played_flag
     targets: dict[str, np.ndarray]  # label name -> float64 (NaN when not played)
     context: dict[str, np.ndarray] = field(default_factory=dict)
+    audit: dict[str, Any] | None = None  # point-in-time audit of the rows (training mode)
 
     def __len__(self) -> int:
         return len(self.game_date)
@@ -267,7 +268,7 @@ def load_rows(
     if mode == "training":
         refuse_label_copies(data)
         if audit:
-            audit_point_in_time(wh, start, end)
+            data.audit = audit_point_in_time(wh, start, end)
     return data
 
 

@@ -76,6 +76,11 @@ class WalkForward:
         assert self._train is not None
         return self._train
 
+    @property
+    def audit(self) -> dict[str, Any] | None:
+        """How MLFS points_avg_last_5 matched the strict vs the inclusive window on the training rows."""
+        return self._train.audit if self._train is not None else None
+
     def predict(self, rows: Dataset) -> np.ndarray:
         """Walk-forward predictions for `rows` (NaN where a month had too little history)."""
         out = np.full(len(rows), np.nan)
@@ -341,40 +346,55 @@ def market_report(
     edge, rec, _ = metrics.recommend(pred, line, min_edge, gated)
     result = metrics.line_result(y, line, rows.played)
     over, under = _prices_for(rows, chosen_prices(wh, wf.market, span[0], span[1]))
-    bets = metrics.betting_summary(edge, rec, result, over, under)
     base = baselines(rows, wf.market)
-    days = _dates(rows.game_date)
-    report = {
-        "n": len(y),
-        "period": [min(days).isoformat(), max(days).isoformat()],
-        "model_mae": _r(mae(pred, y)),
-        "line_mae": _r(mae(line, y)),
-        "model_bias": _r(float(np.mean(pred - y))),
-        "line_bias": _r(float(np.mean(line - y))),
-        "baseline_mae": {k.removeprefix("baseline_"): _r(mae(v, y)) for k, v in base.items()},
-        "pushes": int(sum(1 for r in result if r == "PUSH")),
-        "gated_feature_defaults": int(gated.sum()),
-        "rows_with_price": int((~np.isnan(over)).sum()),
-        "min_edge": min_edge,
-        "hit_rate": {k: v["hit_rate"] for k, v in bets.items()},
-        "hit_rate_ci95": {k: v["ci95"] for k, v in bets.items()},
-        "n_at_edge": {k: v["n"] for k, v in bets.items()},
-        "roi": {k: v.get("roi") for k, v in bets.items()},
-        "n_priced_at_edge": {k: v.get("n_priced") for k, v in bets.items()},
-        "beats_break_even": {k: v["beats_break_even"] for k, v in bets.items()},
-        "break_even": round(metrics.BREAK_EVEN, 4),
-    }
-    if gated.any():
-        # the same bets without the feature-quality gate: how the model does where a required feature
-        # had to be defaulted (e.g. seasons without a team box source)
-        _, rec_all, _ = metrics.recommend(pred, line, min_edge)
-        loose = metrics.betting_summary(edge, rec_all, result, over, under)
-        report["ungated"] = {
-            "hit_rate": {k: v["hit_rate"] for k, v in loose.items()},
-            "hit_rate_ci95": {k: v["ci95"] for k, v in loose.items()},
-            "n_at_edge": {k: v["n"] for k, v in loose.items()},
-            "roi": {k: v.get("roi") for k, v in loose.items()},
+    _, rec_all, _ = metrics.recommend(pred, line, min_edge)
+
+    def block(m: np.ndarray) -> dict[str, Any]:
+        bets = metrics.betting_summary(edge[m], rec[m], result[m], over[m], under[m])
+        days = _dates(rows.game_date[m])
+        out: dict[str, Any] = {
+            "n": int(m.sum()),
+            "period": [min(days).isoformat(), max(days).isoformat()],
+            "model_mae": _r(mae(pred[m], y[m])),
+            "line_mae": _r(mae(line[m], y[m])),
+            "model_bias": _r(float(np.mean(pred[m] - y[m]))),
+            "line_bias": _r(float(np.mean(line[m] - y[m]))),
+            "baseline_mae": {k.removeprefix("baseline_"): _r(mae(v[m], y[m])) for k, v in base.items()},
+            "pushes": int(sum(1 for r in result[m] if r == "PUSH")),
+            "gated_feature_defaults": int(gated[m].sum()),
+            "rows_with_price": int((~np.isnan(over[m])).sum()),
+            "hit_rate": {k: v["hit_rate"] for k, v in bets.items()},
+            "hit_rate_ci95": {k: v["ci95"] for k, v in bets.items()},
+            "n_at_edge": {k: v["n"] for k, v in bets.items()},
+            "roi": {k: v.get("roi") for k, v in bets.items()},
+            "n_priced_at_edge": {k: v.get("n_priced") for k, v in bets.items()},
+            "beats_break_even": {k: v["beats_break_even"] for k, v in bets.items()},
+            "over_share_at_edge": {
+                f"{t:g}": _r(float(np.mean(rec[m][take] == "OVER"))) if take.any() else None
+                for t in metrics.EDGE_THRESHOLDS
+                for take in [np.isin(rec[m], ("OVER", "UNDER")) & (np.abs(np.nan_to_num(edge[m])) >= t)]
+            },
         }
+        if gated[m].any():
+            # the same bets without the feature-quality gate: how the model does where a required
+            # feature had to be defaulted (e.g. a season without a team box source)
+            loose = metrics.betting_summary(edge[m], rec_all[m], result[m], over[m], under[m])
+            out["ungated"] = {
+                "hit_rate": {k: v["hit_rate"] for k, v in loose.items()},
+                "hit_rate_ci95": {k: v["ci95"] for k, v in loose.items()},
+                "n_at_edge": {k: v["n"] for k, v in loose.items()},
+                "roi": {k: v.get("roi") for k, v in loose.items()},
+            }
+        return out
+
+    everything = np.ones(len(y), bool)
+    report = block(everything)
+    report["min_edge"] = min_edge
+    report["break_even"] = round(metrics.BREAK_EVEN, 4)
+    seasons = rows.context["season_year"]
+    report["by_season"] = {
+        f"{int(s)}-{(int(s) + 1) % 100:02d}": block(seasons == s) for s in sorted(set(seasons.tolist()))
+    }
     return report, {
         "gbdt": pred,
         **base,
@@ -547,6 +567,7 @@ def run_evaluate(
         for info in [dict(x, market=m.market) for x in m.months.values()]
     ]
     report["window_days"] = window_days
+    report["point_in_time_audit"] = {m: wf.audit for m, wf in models.items() if wf.audit}
     report["suspected_leakage"] = leakage_flags(report)
     graded = graded_summary_rows(wh)
     report["graded_predictions"] = {

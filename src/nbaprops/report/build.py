@@ -12,7 +12,7 @@ from typing import Any
 
 from nbaprops.partitions import SEASON_PHASES
 from nbaprops.report import dashboard, data, documents
-from nbaprops.validate.phase import resolve_range, validate_phase
+from nbaprops.validate.phase import resolve, validate_phase
 from nbaprops.validate.readiness import readiness
 from nbaprops.validate.results import Report
 from nbaprops.warehouse import Warehouse
@@ -25,8 +25,10 @@ def write_report(
 ) -> dict[str, Any]:
     """Every document; returns the files written and each gate's verdict."""
     out.mkdir(parents=True, exist_ok=True)
-    rng = resolve_range(wh, start, end, SEASON_PHASES, "analytics")
+    rng, note = resolve(wh, start, end, SEASON_PHASES, "analytics")
     reports: dict[str, Report] = {f"validate {p}": validate_phase(wh, p, rng) for p in PHASES}
+    for rep in reports.values():
+        rep.notes[:0] = [note] if note else []
     reports["readiness"] = readiness(wh, start, end, min_rows)
     history = data.run_history(wh)
     files = {

@@ -33,6 +33,13 @@ COLORS = {
 }
 
 
+def heatmap_css() -> str:
+    """Cell colours by status (kept out of every cell to keep a multi-season page small)."""
+    return "".join(
+        f"svg rect.cell.{s}{{fill:{COLORS[s]}}}" for s in ("complete", "failed", "missing", "skipped", "none")
+    )
+
+
 def heatmap(season: str, dates: list[str], tables: dict[str, list[str]]) -> str:
     """Tables × dates of one season, one cell per (table, date) coloured by status."""
     label_w, cell_h, gap = 290, 16, 2
@@ -43,18 +50,19 @@ def heatmap(season: str, dates: list[str], tables: dict[str, list[str]]) -> str:
         f'<svg class="heatmap" data-season="{escape(season)}" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="coverage {escape(season)}">'
     ]
+    # one <g> per table row; a cell's colour comes from its status class (CSS), its date from data-date
     for i, (table, cells) in enumerate(tables.items()):
         y = i * (cell_h + gap)
         done = sum(c == "complete" for c in cells)
         exp = sum(c not in ("none", "skipped") for c in cells)
+        parts.append(f'<g data-table="{escape(table)}">')
         parts.append(f'<text x="0" y="{y + cell_h - 4}" class="lbl">{escape(table)} ({done}/{exp})</text>')
         for j, status in enumerate(cells):
             parts.append(
                 f'<rect class="cell {status}" x="{label_w + j * cell_w}" y="{y}" width="{cell_w - 0.5}" '
-                f'height="{cell_h}" fill="{COLORS[status]}" data-table="{escape(table)}" '
-                f'data-date="{dates[j]}" data-status="{status}"><title>{escape(table)} {dates[j]}: '
-                f"{status}</title></rect>"
+                f'height="{cell_h}" data-date="{dates[j]}"><title>{dates[j]} {status}</title></rect>'
             )
+        parts.append("</g>")
     y = len(tables) * (cell_h + gap) + 14
     if dates:
         parts.append(f'<text x="{label_w}" y="{y}" class="axis">{dates[0]}</text>')

@@ -54,7 +54,7 @@ JS = """
   var out=document.getElementById('hover');
   document.querySelectorAll('svg.heatmap rect.cell').forEach(function(r){
     r.addEventListener('mouseenter',function(){
-      out.textContent=r.dataset.table+'  '+r.dataset.date+'  '+r.dataset.status;
+      out.textContent=r.parentNode.dataset.table+'  '+r.dataset.date+'  '+r.classList[1];
     });
   });
   var box=document.getElementById('only-failures');
@@ -264,7 +264,7 @@ def render(
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         "<meta name=viewport content='width=device-width,initial-scale=1'>"
-        f"<title>nbaprops dashboard</title><style>{CSS}</style></head><body>"
+        f"<title>nbaprops dashboard</title><style>{CSS}{charts.heatmap_css()}</style></head><body>"
         f"<header><h1>nbaprops dashboard</h1><p>{escape(db)} · generated {stamp}</p></header><main>"
         f'<section id="summary"><h2>Gates at a glance</h2><div class="cards">{cards}</div></section>'
         + coverage_section(grid)

@@ -25,21 +25,44 @@ ALL_DATES = (date(1946, 1, 1), date(2100, 12, 31))
 def resolve_range(
     wh: Warehouse, start: date | None, end: date | None, season_phases: tuple[str, ...], phase: str
 ) -> DateRange:
-    """The range to validate: the options, else the schedule's span (start > end is exit 2)."""
+    """The range to validate (see `resolve`)."""
+    return resolve(wh, start, end, season_phases, phase)[0]
+
+
+def resolve(
+    wh: Warehouse, start: date | None, end: date | None, season_phases: tuple[str, ...], phase: str
+) -> tuple[DateRange, str | None]:
+    """The range to validate, and a note when it was defaulted (start > end is exit 2).
+
+    Missing bounds default to the span the backfill has built (the ledger's partitions of the
+    registered tables), so an unbuilt prehistory of the schedule (e.g. team logs from 2014-15) is not
+    reported as missing; with an empty ledger, and for `raw`, to the schedule's span.
+    """
     if start and end and start > end:
         raise UsageError(f"--start {start} is after --end {end}")
     if start and end:
-        return DateRange(start, end, season_phases)
+        return DateRange(start, end, season_phases), None
     lo: date | None = None
     hi: date | None = None
-    if wh.table_exists("raw.schedule_games"):
+    source = "the schedule"
+    tables = [t.name for t in registry.all_tables()]
+    if phase != "raw" and wh.table_exists("meta.partitions") and tables:
+        lo, hi = wh.rows(
+            "select min(partition_date), max(partition_date) from meta.partitions "
+            "where table_name in (select unnest(?)) and status in ('complete', 'failed')",
+            [tables],
+        )[0]
+        source = "the built span (meta.partitions)"
+    if lo is None and wh.table_exists("raw.schedule_games"):
         lo, hi = wh.rows("select min(game_date), max(game_date) from raw.schedule_games")[0]
+        source = "the schedule"
     if lo is None:
         if phase != "raw":
             raise UsageError("no raw.schedule_games in the warehouse: run `nbaprops ingest` first")
         lo, hi = ALL_DATES
     assert lo is not None and hi is not None
-    return DateRange(start or lo, end or hi, season_phases)
+    rng = DateRange(start or lo, end or hi, season_phases)
+    return rng, f"range {rng.start}..{rng.end} defaulted to {source}; choose one with --start/--end"
 
 
 def validate_phase(wh: Warehouse, phase: str, rng: DateRange, strict: bool = False) -> Report:

@@ -662,6 +662,25 @@ shot_seasons as (
     group by season_year
 ),
 
+-- The season usage of each team-game's listed-inactive players (the row's own is removed below).
+inactive_usage as (
+    select
+        upcg_rows.game_id,
+        upcg_rows.team_abbr,
+        sum(coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0))
+            as inactive_usage_sum
+    from upcg_rows
+    left join pdc
+        on pdc.cache_date = upcg_rows.game_date
+        and pdc.player_id = upcg_rows.player_id
+    left join player_history
+        on player_history.game_date = upcg_rows.game_date
+        and player_history.player_id = upcg_rows.player_id
+        and player_history.season_year = upcg_rows.season_year
+    where upcg_rows.is_listed_inactive
+    group by upcg_rows.game_id, upcg_rows.team_abbr
+),
+
 -- Step 7: every feature's first-available candidate (value, source); no defaults here.
 inputs as (
     select
@@ -727,11 +746,12 @@ inputs as (
         team_history.hist_games_found,
         team_history.hist_game_dates,
         team_history.blowout_minutes_risk as team_blowout_minutes_risk,
-        case
+        coalesce(inactive_usage.inactive_usage_sum, 0)
+        - case
             when upcg_rows.is_listed_inactive
                 then coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0)
             else 0
-        end as inactive_usage
+        end as inactive_teammate_usage
     from upcg_rows
     left join shot_seasons
         on shot_seasons.season_year = upcg_rows.season_year
@@ -764,20 +784,14 @@ inputs as (
         on team_history.team_abbr = upcg_rows.team_abbr
         and team_history.season_year = upcg_rows.season_year
         and team_history.game_date = upcg_rows.game_date
-),
-
--- The season usage of the team's listed-inactive players, excluding the row's own player.
-inputs_with_teammates as (
-    select
-        inputs.*,
-        sum(inactive_usage) over (partition by game_id, team_abbr) - inactive_usage
-            as inactive_teammate_usage
-    from inputs
+    left join inactive_usage
+        on inactive_usage.game_id = upcg_rows.game_id
+        and inactive_usage.team_abbr = upcg_rows.team_abbr
 ),
 
 candidate_values as (
     select
-        inputs_with_teammates.*,
+        inputs.*,
         coalesce(pdc_points_avg_last_5, pgs_points_avg_last_5) as points_avg_last_5,
         coalesce(pdc_points_avg_last_10, pgs_points_avg_last_10) as points_avg_last_10,
         coalesce(pdc_points_avg_season, pgs_points_avg_season) as points_avg_season,
@@ -883,7 +897,7 @@ candidate_values as (
         pgs_line_margin_avg_last_5 as line_margin_avg_last_5,
         team_blowout_minutes_risk as blowout_minutes_risk,
         pgs_minutes_std_last_10 as minutes_std_last_10
-    from inputs_with_teammates
+    from inputs
 ),
 
 candidates as (

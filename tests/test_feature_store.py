@@ -1,0 +1,290 @@
+"""features.ml_feature_store_v2 on the real data (SPEC §5.5, pitfalls 14, 28, 48, 55).
+
+One module-scoped warehouse: the real staged files ingested (the session's shared ingest), then every
+registered model in DAG order over the 2023-24 season and the start of 2025-26 (which holds the
+scheduled, future games). Skipped when the real data is absent.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import shutil
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nbaprops import feature_contract as fc
+from nbaprops import registry
+from nbaprops.config import BOOTSTRAP_DAYS
+from nbaprops.partitions import install_settings
+from nbaprops.warehouse import Warehouse
+
+MLFS = "features.ml_feature_store_v2"
+RANGES = ((date(2023, 10, 1), date(2024, 6, 30)), (date(2025, 10, 1), date(2025, 12, 31)))
+SEASON = 2023
+pytestmark = pytest.mark.realdata
+
+
+def build(wh: Warehouse, ranges: tuple[tuple[date, date], ...]) -> None:
+    """Every registered model in DAG order, one statement per range (what the engine does)."""
+    install_settings(wh)
+    fc.install(wh)
+    for table in registry.all_tables():
+        for start, end in ranges:
+            params = {"start_date": start, "end_date": end}
+            if wh.table_exists(table.name):
+                wh.execute(f"insert into {table.name} select * from ({table.sql})", params)
+            else:
+                wh.execute(f"create table {table.name} as select * from ({table.sql})", params)
+
+
+@pytest.fixture(scope="module")
+def wh(real_ingested: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    db = tmp_path_factory.mktemp("mlfs") / "mlfs.duckdb"
+    shutil.copy(real_ingested, db)
+    warehouse = Warehouse(db)
+    build(warehouse, RANGES)
+    yield warehouse
+    warehouse.close()
+
+
+def season_rows(wh: Warehouse, where: str = "true") -> list[dict[str, Any]]:
+    return wh.dicts(
+        f"select * from {MLFS} where season_year = {SEASON} and ({where}) "
+        "order by game_date, player_id"
+    )
+
+
+# -- row set ------------------------------------------------------------------------------------
+def test_one_row_per_upcg_player_and_date(wh: Warehouse) -> None:
+    missing = wh.scalar(
+        f"""select count(*) from (
+              select distinct game_date, player_id from analytics.upcoming_player_game_context
+              except select game_date, player_id from {MLFS})"""
+    )
+    extra = wh.scalar(
+        f"""select count(*) from (
+              select game_date, player_id from {MLFS}
+              except select game_date, player_id from analytics.upcoming_player_game_context)"""
+    )
+    dupes = wh.scalar(
+        f"select count(*) from (select game_date, player_id from {MLFS} group by all having count(*) > 1)"
+    )
+    assert (missing, extra, dupes) == (0, 0, 0)
+    assert wh.count(MLFS) > 30_000
+
+
+def test_blocking_checks_pass(wh: Warehouse) -> None:
+    for check in registry.get(MLFS).checks:
+        assert wh.rows(check.sql) == [], check.name
+
+
+def test_bootstrap_dates_hold_placeholders_only(wh: Warehouse) -> None:
+    start = wh.scalar(f"select season_start from raw.season_calendar where season_year = {SEASON}")
+    bootstrap = [start + timedelta(days=i) for i in range(BOOTSTRAP_DAYS)]
+    rows = wh.dicts(
+        f"""select game_date, count(*) as n, count(*) filter (where early_season_flag) as early,
+                   count(*) filter (where points_avg_season is not null or fatigue_score is not null
+                                    or feature_quality_score is not null or is_training_ready) as filled
+            from {MLFS} where season_year = {SEASON} group by game_date order by game_date"""
+    )
+    upcg = dict(
+        wh.rows(
+            "select game_date, count(distinct player_id) from analytics.upcoming_player_game_context "
+            f"where season_year = {SEASON} group by game_date"
+        )
+    )
+    seen_bootstrap = 0
+    for r in rows:
+        if r["game_date"] in bootstrap:
+            seen_bootstrap += 1
+            assert r["early"] == r["n"] == upcg[r["game_date"]], r
+            assert r["filled"] == 0, r
+        else:
+            assert r["early"] == 0, r
+    assert seen_bootstrap >= 10  # games are played on most of the 14 bootstrap days
+
+
+def test_rows_exist_for_future_games(wh: Warehouse) -> None:
+    future = wh.dicts(
+        f"""select m.game_date, count(*) as n, count(m.points_avg_season) as with_points,
+                   count(*) filter (where m.early_season_flag) as early
+            from {MLFS} as m
+            where m.game_date > (select max(game_date) from raw.schedule_games
+                                 where game_status = 'final')
+            group by m.game_date"""
+    )
+    assert len(future) >= 10
+    assert all(r["n"] == r["with_points"] and r["early"] == 0 for r in future)
+
+
+# -- values -------------------------------------------------------------------------------------
+def played_history(wh: Warehouse) -> dict[int, list[tuple[date, int, float]]]:
+    """Every played PGS game (played_flag and minutes > 0), per player, in date order."""
+    games: dict[int, list[tuple[date, int, float]]] = defaultdict(list)
+    for pid, d, season, points in wh.rows(
+        "select player_id, game_date, season_year, points from analytics.player_game_summary "
+        "where played_flag and minutes_played > 0 order by player_id, game_date"
+    ):
+        games[pid].append((d, season, float(points)))
+    return games
+
+
+def close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
+
+
+def test_independent_recomputation_of_500_rows(wh: Warehouse) -> None:
+    history = played_history(wh)
+    rows = season_rows(wh, "not early_season_flag")
+    sample = random.Random(20231024).sample(rows, 500)
+    defaults = fc.FEATURE_DEFAULTS
+    mismatches = []
+    for r in sample:
+        d = r["game_date"]
+        before = [g for g in history.get(r["player_id"], []) if g[0] < d]
+        season = [p for gd, s, p in before if s == r["season_year"]]
+        last5, last10 = season[-5:], season[-10:]
+        expect = {
+            "points_avg_last_5": statistics.fmean(last5) if last5 else defaults["points_avg_last_5"],
+            "points_avg_last_10": statistics.fmean(last10)
+            if last10 else defaults["points_avg_last_10"],
+            "points_avg_season": statistics.fmean(season)
+            if season else defaults["points_avg_season"],
+            "points_std_last_10": statistics.stdev(last10)
+            if len(last10) >= 2 else defaults["points_std_last_10"],
+            "games_in_last_7_days": float(
+                sum(1 for gd, _, _ in before if d - timedelta(days=7) <= gd)
+            ),
+            "days_rest": float((d - max(gd for gd, s, _ in before if s == r["season_year"])).days)
+            if season else None,
+        }
+        for name, value in expect.items():
+            if not close(r[name], value):
+                mismatches.append((d, r["player_id"], name, r[name], value))
+    assert not mismatches, mismatches[:10]
+
+
+def test_no_required_feature_is_constant_over_the_season(wh: Warehouse) -> None:
+    rows = season_rows(wh, "not early_season_flag")
+    phases = {r["season_phase"] for r in rows}
+    exempt = {"has_vegas_line"}  # no points-prop lines in 2023-24 (SPEC §7.2 exemption)
+    if len(phases & {"play_in", "playoffs"}) == 0:
+        exempt.add("playoff_game")
+    constant = []
+    for f in fc.V1_FEATURES:
+        if not f.required or f.name in exempt:
+            continue
+        tags = {r["feature_sources"][fc.FEATURE_NAMES.index(f.name)] for r in rows}
+        if tags == {"not_covered"}:
+            continue
+        if len({r[f.name] for r in rows}) < 2:
+            constant.append(f.name)
+    assert not constant
+
+
+def test_quality_and_readiness(wh: Warehouse) -> None:
+    stats = wh.dicts(
+        f"""select count(*) as n,
+                   avg(case when is_training_ready then 1.0 else 0.0 end) as ready,
+                   avg(case when hist_is_complete then 1.0 else 0.0 end) as hist,
+                   avg(feature_quality_score) filter (where is_training_ready) as ready_quality
+            from {MLFS}
+            where season_year = {SEASON} and season_phase = 'regular' and not early_season_flag
+              and is_prediction_eligible"""
+    )[0]
+    assert stats["ready"] >= 0.80, stats
+    assert stats["hist"] >= 0.95, stats
+    assert stats["ready_quality"] >= 85, stats
+    # vegas features come from real lines only: no points line in 2023-24, so never a value
+    assert wh.scalar(
+        f"select count(vegas_points_line) + count(vegas_line_move) from {MLFS} "
+        f"where season_year = {SEASON}"
+    ) == 0
+
+
+def test_availability_features_are_null_without_a_source(wh: Warehouse) -> None:
+    """Pitfall 48: no inactive-list source after 2024-03-20, so the value is NULL, never 0."""
+    counts = wh.dicts(
+        f"""select game_date > date '2024-03-20' as late,
+                   count(*) as n, count(star_teammates_out) as with_value
+            from {MLFS} where season_year = {SEASON} and not early_season_flag group by 1"""
+    )
+    by = {r["late"]: r for r in counts}
+    assert by[False]["with_value"] > 0.9 * by[False]["n"]
+    assert by[True]["with_value"] == 0
+
+
+# -- point in time --------------------------------------------------------------------------------
+PERTURBABLE = ("points", "minutes_played", "played_flag", "usage_rate")
+
+
+@pytest.fixture(scope="module")
+def perturbation_targets(wh: Warehouse) -> list[dict[str, Any]]:
+    """Played PGS games of 2023-24 whose player has a feature row within the next 10 days."""
+    return wh.dicts(
+        f"""select p.game_id, p.player_id, p.game_date
+            from analytics.player_game_summary as p
+            where p.season_year = {SEASON} and p.played_flag and p.minutes_played > 0
+              and p.game_date between date '2023-11-20' and date '2024-04-01'
+              and exists (select 1 from {MLFS} as m
+                          where m.player_id = p.player_id and not m.early_season_flag
+                            and m.game_date > p.game_date
+                            and m.game_date <= p.game_date + interval 10 day)
+            order by p.game_date, p.game_id, p.player_id"""
+    )
+
+
+def mlfs_window(wh: Warehouse, start: date, end: date) -> dict[tuple[date, int], tuple[Any, ...]]:
+    rows = wh.rows(
+        f"select * from ({registry.get(MLFS).sql}) order by game_date, player_id",
+        {"start_date": start, "end_date": end},
+    )
+    return {(r[0], r[1]): tuple(r) for r in rows}
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_point_in_time(
+    wh: Warehouse, perturbation_targets: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    """Changing any stat of a PGS game on date D changes no MLFS row dated <= D (pitfall 14),
+    and a change that matters does reach the player's next row."""
+    target = data.draw(st.sampled_from(perturbation_targets))
+    column = data.draw(st.sampled_from(PERTURBABLE))
+    d = target["game_date"]
+    start, end = d - timedelta(days=3), d + timedelta(days=10)
+    baseline = mlfs_window(wh, start, end)
+    assignment = {
+        "points": "points = points + 7",
+        "minutes_played": "minutes_played = minutes_played + 9",
+        "played_flag": "played_flag = false",
+        "usage_rate": "usage_rate = coalesce(usage_rate, 20) + 11",
+    }[column]
+    wh.execute("begin transaction")
+    try:
+        wh.execute(
+            f"update analytics.player_game_summary set {assignment} "
+            "where game_id = ? and player_id = ?",
+            [target["game_id"], target["player_id"]],
+        )
+        perturbed = mlfs_window(wh, start, end)
+    finally:
+        wh.execute("rollback")
+    assert perturbed.keys() == baseline.keys()
+    changed_before = [k for k in baseline if k[0] <= d and baseline[k] != perturbed[k]]
+    assert not changed_before, f"{column} changed on {d} altered rows on or before it: {changed_before[:5]}"
+    later = [k for k in baseline if k[0] > d and k[1] == target["player_id"]]
+    assert later
+    if column in ("points", "minutes_played", "played_flag"):
+        assert any(baseline[k] != perturbed[k] for k in later), "the perturbation had no effect"
