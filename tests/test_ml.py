@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -43,7 +44,10 @@ LINEAGE = {"run_id", "processed_at"}
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "nbaprops.cli", *args, "--db", str(db)],
-        capture_output=True, text=True, check=False, env={**os.environ},
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ},
     )
 
 
@@ -86,7 +90,10 @@ def test_wilson_interval_and_roi_at_real_prices() -> None:
     rec = np.array(["OVER", "UNDER", "OVER"], dtype=object)
     result = np.array(["OVER", "OVER", "UNDER"], dtype=object)
     bets = metrics.betting_summary(
-        np.array([2.0, -2.0, 2.0]), rec, result, np.array([150.0, -110.0, -110.0]),
+        np.array([2.0, -2.0, 2.0]),
+        rec,
+        result,
+        np.array([150.0, -110.0, -110.0]),
         np.array([-180.0, -120.0, -110.0]),
     )
     # +1.5 (win at +150), −1 (UNDER lost), −1 (OVER lost)
@@ -97,12 +104,21 @@ def test_wilson_interval_and_roi_at_real_prices() -> None:
 def test_too_good_results_are_flagged_as_leakage() -> None:
     from nbaprops.ml.evaluate import leakage_flags
 
-    honest = {"walk_forward": {"market": "points", "mae": 4.9},
-              "markets": {"points": {"model_mae": 5.0, "hit_rate": {"3": 0.58}, "n_at_edge": {"3": 900}}}}
+    honest = {
+        "walk_forward": {"market": "points", "mae": 4.9},
+        "markets": {"points": {"model_mae": 5.0, "hit_rate": {"3": 0.58}, "n_at_edge": {"3": 900}}},
+    }
     assert leakage_flags(honest) == []
-    leaky = {"walk_forward": {"market": "points", "mae": 3.4},
-             "markets": {"points": {"model_mae": 5.0, "hit_rate": {"1": 0.61, "3": 0.72},
-                                    "n_at_edge": {"1": 501, "3": 120}}}}
+    leaky = {
+        "walk_forward": {"market": "points", "mae": 3.4},
+        "markets": {
+            "points": {
+                "model_mae": 5.0,
+                "hit_rate": {"1": 0.61, "3": 0.72},
+                "n_at_edge": {"1": 501, "3": 120},
+            }
+        },
+    }
     flags = leakage_flags(leaky)
     assert len(flags) == 2
     assert "MAE 3.4" in flags[0] and "61.0% on 501 bets" in flags[1]
@@ -163,7 +179,9 @@ def test_chronological_split_property() -> None:
         n = int(rng.integers(30, 400))
         days = np.sort(rng.integers(0, 200, n)).astype("timedelta64[D]") + np.datetime64("2023-10-01")
         rng.shuffle(days)  # row order must not matter
-        through = (np.datetime64("2023-10-01") + np.timedelta64(int(rng.integers(20, 220)), "D")).astype(object)
+        through = (np.datetime64("2023-10-01") + np.timedelta64(int(rng.integers(20, 220)), "D")).astype(
+            object
+        )
         try:
             split = chronological_split(days, through)
         except UsageError:
@@ -177,8 +195,12 @@ def test_chronological_split_property() -> None:
         assert share >= 0.15 - 1e-9 or len(np.unique(np.concatenate([tr, va]))) <= 2, trial
     days = np.array(["2024-01-01", "2024-01-02", "2024-01-03"], dtype="datetime64[D]")
     with pytest.raises(LeakageError):
-        assert_chronological(days, Split(np.array([False, True, False]), np.array([True, False, False]),
-                                         np.array([False, False, True])))
+        assert_chronological(
+            days,
+            Split(
+                np.array([False, True, False]), np.array([True, False, False]), np.array([False, False, True])
+            ),
+        )
 
 
 def test_early_stopping_uses_the_later_rows() -> None:
@@ -197,21 +219,27 @@ def test_early_stopping_uses_the_later_rows() -> None:
 # ---------------------------------------------------------------------------------------------
 def _grade(wh: Warehouse) -> list[dict[str, Any]]:
     sql = GRADES_SQL.read_text(encoding="utf-8")
-    return wh.dicts(f"select * from ({sql}) order by model_id, player_id",
-                    {"start_date": date(2025, 1, 1), "end_date": date(2025, 1, 31)})
+    return wh.dicts(
+        f"select * from ({sql}) order by model_id, player_id",
+        {"start_date": date(2025, 1, 1), "end_date": date(2025, 1, 31)},
+    )
 
 
 def test_grading_pushes_voids_and_idempotency() -> None:
     with Warehouse(":memory:") as wh:
         ensure_prediction_tables(wh)
-        wh.execute("create table analytics.player_game_summary (game_id varchar, player_id integer, "
-                   "game_date date, played_flag boolean, points integer, three_pt_makes integer, "
-                   "processed_at timestamp)")
-        wh.execute("insert into analytics.player_game_summary values "
-                   "('G1', 1, '2025-01-05', true, 20, 2, '2025-01-06 09:00'),"
-                   "('G1', 2, '2025-01-05', true, 25, 4, '2025-01-06 09:00'),"
-                   "('G1', 3, '2025-01-05', false, null, null, '2025-01-06 09:00'),"
-                   "('G1', 4, '2025-01-05', true, 8, 0, '2025-01-06 09:00')")
+        wh.execute(
+            "create table analytics.player_game_summary (game_id varchar, player_id integer, "
+            "game_date date, played_flag boolean, points integer, three_pt_makes integer, "
+            "processed_at timestamp)"
+        )
+        wh.execute(
+            "insert into analytics.player_game_summary values "
+            "('G1', 1, '2025-01-05', true, 20, 2, '2025-01-06 09:00'),"
+            "('G1', 2, '2025-01-05', true, 25, 4, '2025-01-06 09:00'),"
+            "('G1', 3, '2025-01-05', false, null, null, '2025-01-06 09:00'),"
+            "('G1', 4, '2025-01-05', true, 8, 0, '2025-01-06 09:00')"
+        )
         # player 1: line 20 = points → PUSH; 2: OVER right; 3: did not play (void); 4: PASS; 5: no PGS row
         wh.execute(f"""insert into {PREDICTIONS} (game_date, game_id, player_id, market, model_id,
             model_family, feature_version, trained_through_date, predicted_value, line, line_book, edge,
@@ -254,20 +282,29 @@ def test_grading_pushes_voids_and_idempotency() -> None:
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def league(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The synthetic league built through the feature store, plus a trained points model.
+
+    `NBAPROPS_ML_LEAGUE_DB` may name an already built league file (copied, never modified)."""
     db = tmp_path_factory.mktemp("ml") / "league.duckdb"
-    proc = cli(db, "ingest", "--source", "synthetic", "--seasons", "2", "--json")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    proc = cli(db, "backfill", "--json")
-    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    prebuilt = os.environ.get("NBAPROPS_ML_LEAGUE_DB")
+    if prebuilt:
+        shutil.copy(prebuilt, db)
+    else:
+        proc = cli(db, "ingest", "--source", "synthetic", "--seasons", "2", "--json")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        proc = cli(db, "backfill", "--json")
+        assert proc.returncode in (0, 1), proc.stderr[-2000:]
     with Warehouse(db) as wh:
         last_final = wh.scalar("select max(game_date) from raw.schedule_games where game_status = 'final'")
         future = wh.scalar(
-            "select min(game_date) from raw.schedule_games g where game_date > ? and not exists "
-            "(select 1 from raw.schedule_games h where h.game_date = g.game_date and h.game_status = 'final')",
-            [last_final])
+            "select min(game_date) from raw.schedule_games g where game_date > ? and not exists (select 1 "
+            "from raw.schedule_games h where h.game_date = g.game_date and h.game_status = 'final')",
+            [last_final],
+        )
         ready = wh.scalar("select count(*) from features.ml_feature_store_v2 where is_training_ready")
     assert ready and ready > 1000, f"only {ready} training-ready rows in the synthetic league"
-    proc = cli(db, "train", "--target", "points", "--json")
+    # train through a week before the last played date: the week after is a held-out test period
+    proc = cli(db, "train", "--target", "points", "--end", str(last_final - timedelta(days=7)), "--json")
     assert proc.returncode == 0, proc.stderr[-2000:]
     card = json.loads(proc.stdout)
     return {"db": db, "last_final": last_final, "future": future, "card": card}
@@ -276,7 +313,8 @@ def league(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_training_card_is_chronological(league: dict[str, Any]) -> None:
     card = league["card"]
     assert card["train_start"] < card["valid_start"] <= card["trained_through_date"]
-    assert card["trained_through_date"] <= str(league["last_final"])
+    assert card["trained_through_date"] <= str(league["last_final"] - timedelta(days=7))
+    assert card["test_start"] > card["trained_through_date"] and card["metrics"]["test"]["n"] > 0
     assert card["features"] == list(contract_features())
     assert Path(card["artifact_path"]).exists()
     assert Path(card["artifact_path"]).with_suffix(".json").exists()
@@ -317,11 +355,19 @@ def test_predict_future_date_with_only_scheduled_games(league: dict[str, Any]) -
     assert again.returncode == 0 and json.loads(again.stdout)["rows_written"] == summary["rows_written"]
     with Warehouse(league["db"]) as wh:
         rows = wh.dicts(f"select * from {PREDICTIONS} where game_date = ?", [day])
-        eligible = wh.scalar("select count(*) from features.ml_feature_store_v2 where game_date = ? "
-                             "and is_prediction_eligible and not early_season_flag", [day])
-        feats = {r["player_id"]: r for r in wh.dicts(
-            "select player_id, points_avg_last_5, points_avg_last_10, points_avg_season "
-            "from features.ml_feature_store_v2 where game_date = ?", [day])}
+        eligible = wh.scalar(
+            "select count(*) from features.ml_feature_store_v2 where game_date = ? "
+            "and is_prediction_eligible and not early_season_flag",
+            [day],
+        )
+        feats = {
+            r["player_id"]: r
+            for r in wh.dicts(
+                "select player_id, points_avg_last_5, points_avg_last_10, points_avg_season "
+                "from features.ml_feature_store_v2 where game_date = ?",
+                [day],
+            )
+        }
     assert len(rows) == summary["rows_written"]  # idempotent: no duplicates after two runs
     keys = [(r["game_id"], r["player_id"], r["market"], r["model_id"]) for r in rows]
     assert len(keys) == len(set(keys))
@@ -344,7 +390,8 @@ def test_predict_future_date_with_only_scheduled_games(league: dict[str, Any]) -
     for r in weighted:
         f = feats[r["player_id"]]
         assert r["predicted_value"] == pytest.approx(
-            0.35 * f["points_avg_last_5"] + 0.40 * f["points_avg_last_10"] + 0.25 * f["points_avg_season"])
+            0.35 * f["points_avg_last_5"] + 0.40 * f["points_avg_last_10"] + 0.25 * f["points_avg_season"]
+        )
     assert {r["model_id"] for r in rows} >= {"baseline_season_avg", "baseline_last_10", "baseline_weighted"}
 
 
@@ -363,13 +410,23 @@ def test_grading_backfill_twice_is_identical(league: dict[str, Any]) -> None:
         day = wh.scalar(
             "select max(game_date) from features.ml_feature_store_v2 where game_date > ? and game_date <= ? "
             "and is_prediction_eligible and not early_season_flag",
-            [date.fromisoformat(card["trained_through_date"]), league["last_final"]])
+            [date.fromisoformat(card["trained_through_date"]), league["last_final"]],
+        )
     if day is None:
         pytest.skip("no played date after the model's training window")
     assert cli(league["db"], "predict", "--date", str(day)).returncode == 0
     for _ in range(2):
-        proc = cli(league["db"], "backfill", "--start", str(day), "--end", str(day), "--through",
-                   "predictions", "--json")
+        proc = cli(
+            league["db"],
+            "backfill",
+            "--start",
+            str(day),
+            "--end",
+            str(day),
+            "--through",
+            "predictions",
+            "--json",
+        )
         assert proc.returncode in (0, 1), proc.stderr[-2000:]
     with Warehouse(league["db"]) as wh:
         if not wh.table_exists("predictions.prediction_grades"):
@@ -377,14 +434,16 @@ def test_grading_backfill_twice_is_identical(league: dict[str, Any]) -> None:
         n_pred = wh.scalar(f"select count(*) from {PREDICTIONS} where game_date = ?", [day])
         cols = [c for c in wh.columns("predictions.prediction_grades") if c not in LINEAGE]
         select = ", ".join(cols)
-        first = wh.rows(f"select {select} from predictions.prediction_grades where game_date = ? "
-                        "order by all", [day])
+        first = wh.rows(
+            f"select {select} from predictions.prediction_grades where game_date = ? order by all", [day]
+        )
     # rebuild the same partition once more through the engine (stale: its input was re-written)
     assert cli(league["db"], "predict", "--date", str(day)).returncode == 0
     proc = cli(league["db"], "backfill", "--start", str(day), "--end", str(day), "--through", "predictions")
     with Warehouse(league["db"]) as wh:
-        second = wh.rows(f"select {select} from predictions.prediction_grades where game_date = ? "
-                         "order by all", [day])
+        second = wh.rows(
+            f"select {select} from predictions.prediction_grades where game_date = ? order by all", [day]
+        )
         graded = wh.dicts("select * from predictions.prediction_grades where game_date = ?", [day])
     assert len(first) == n_pred and len(second) == n_pred
     strip = [i for i, c in enumerate(cols) if c != "graded_at"]
@@ -394,20 +453,28 @@ def test_grading_backfill_twice_is_identical(league: dict[str, Any]) -> None:
 
 
 def test_evaluate_reports_walk_forward_and_markets(league: dict[str, Any]) -> None:
+    from nbaprops.ml.evaluate import run_evaluate
+
     with Warehouse(league["db"]) as wh:
         newest = wh.scalar("select max(season_year) from raw.schedule_games")
-    proc = cli(league["db"], "evaluate", "--seasons", str(newest), "--json")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    report = json.loads(proc.stdout)
+        report = run_evaluate(wh, (newest,), window_days=60)
+        n_summary = wh.scalar(
+            "select count(*) from predictions.evaluation_summary where source = 'walk_forward'"
+        )
+    json.dumps(report, default=str)  # the --json payload serialises
     wf = report["walk_forward"]
-    assert wf["n"] > 0 and wf["mae"] > 0
+    assert wf["n"] > 0 and 1.0 < wf["mae"] < 10.0
     assert set(wf["baselines"]) == {"season_avg", "last_10", "weighted_rule"}
     assert set(wf["by_minutes_tier"]) == {"under_20", "20_to_30", "30_plus"}
+    assert sum(t["n"] for t in wf["by_minutes_tier"].values()) == wf["n"]
+    for month in wf["months"]:
+        if "trained_through_date" in month:
+            assert month["trained_through_date"] < month["month"]  # trained only on earlier rows
     pts = report["markets"]["points"]
     assert pts["n"] > 0 and pts["line_mae"] > 0
     assert set(pts["hit_rate"]) == {"1", "3", "5"} and set(pts["n_at_edge"]) == {"1", "3", "5"}
     assert pts["n_at_edge"]["1"] >= pts["n_at_edge"]["3"] >= pts["n_at_edge"]["5"]
+    assert pts["rows_with_price"] > 0
+    assert report["point_in_time_audit"]["points"]["strict_match"] > 0.99
     assert isinstance(report["suspected_leakage"], list)
-    with Warehouse(league["db"]) as wh:
-        n = wh.scalar("select count(*) from predictions.evaluation_summary where source = 'walk_forward'")
-    assert n and n >= 4 * 3  # gbdt + three baselines, three edge thresholds
+    assert n_summary and n_summary >= 4 * 3  # gbdt + three baselines, three edge thresholds

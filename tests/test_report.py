@@ -141,3 +141,19 @@ def test_dashboard_renders_offline_in_chromium(
         assert len(re.findall(r'<rect class="seg"', dom)) >= 33
     if not evaluated:
         assert "no model evaluated yet" in dom
+
+
+@pytest.mark.parametrize(
+    ("row", "suspect"),
+    [
+        ({"market": "points", "mae": 4.6, "edge_threshold": 3.0, "hit_rate": 0.54}, False),
+        ({"market": "points", "mae": 3.4, "edge_threshold": 1.0, "hit_rate": 0.55}, True),
+        ({"market": "points", "mae": 4.6, "edge_threshold": 3.0, "hit_rate": 0.72}, True),
+        ({"market": "threes", "mae": 0.9, "edge_threshold": 1.0, "hit_rate": 0.58}, False),
+    ],
+)
+def test_unbelievable_backtests_are_flagged(row: dict[str, object], suspect: bool) -> None:
+    """Pitfall 51: MAE < 3.6 (points) or a hit rate > 60% at |edge| >= 3 is leakage until disproven."""
+    from nbaprops.report.data import sanity
+
+    assert sanity(row).startswith("LEAKAGE SUSPECT") is suspect

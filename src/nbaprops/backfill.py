@@ -55,6 +55,7 @@ class PlanItem:
     table: Table
     reasons: dict[date, str] = field(default_factory=dict)
     skipped: list[date] = field(default_factory=list)
+    expected: list[date] = field(default_factory=list)
 
     @property
     def dates(self) -> list[date]:
@@ -133,10 +134,13 @@ def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
         item = PlanItem(table)
         # a table other planned tables read is also built over the history their windows need
         own = history if table.name in feeds else rng
-        expected = expected_dates(wh, table.expected, own)
-        if table.expected.endswith("post_bootstrap"):
+        # `build` dates: what the engine writes (e.g. placeholders and future slates), a superset
+        # of the `expected` dates that coverage is measured against
+        expected = expected_dates(wh, table.build, own)
+        if table.build.endswith("post_bootstrap"):
             everything = expected_dates(wh, "final", own)
             item.skipped = sorted(set(everything) - set(expected))
+        item.expected = expected
         for d, why in ledger_reasons(wh, table, expected).items():
             item.reasons[d] = why
         upstream = sorted({d for i in table.inputs for d in planned.get(i, [])})
@@ -146,7 +150,7 @@ def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
             k = bisect.bisect_left(upstream, d - timedelta(days=table.reach_days))
             if k < len(upstream) and upstream[k] <= d:
                 item.reasons[d] = f"stale from {upstream[k]} (upstream rebuild)"
-        planned[table.name] = item.dates
+        planned[table.name] = [d for d, why in item.reasons.items() if why != "failed"]
         items.append(item)
     return Plan(rng, items)
 
@@ -166,27 +170,39 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
     if not expected:
         return {}
     wh.register_dates("_expected", expected)
+    present = (
+        f"select {table.date_column} as d, count(*) as n from {table.name} group by 1"
+        if wh.table_exists(table.name)
+        else "select cast(null as date) as d, 0 as n where false"
+    )
     rows = wh.rows(
-        """
-        with led as (select partition_date, status, built_at from meta.partitions
+        f"""
+        with led as (select partition_date, status, built_at, rows_written from meta.partitions
                      where table_name = ?),
+        present as ({present}),
         inp as (select partition_date, content_changed_at from meta.partitions
                 where table_name in (select unnest(?)))
         select e.d, l.status,
                (select min(i.partition_date) from inp i
                 where i.content_changed_at > l.built_at
-                  and (i.partition_date = ? or i.partition_date between e.d - ? and e.d)) as stale_from
+                  and (i.partition_date = ? or i.partition_date between e.d - ? and e.d)) as stale_from,
+               coalesce(p.n, 0) <> coalesce(l.rows_written, 0) as tampered
         from _expected e left join led l on l.partition_date = e.d
+        left join present p on p.d = e.d
         """,
         [table.name, list(table.inputs) or [""], WHOLE_TABLE, table.reach_days],
     )
     wh.unregister("_expected")
     out: dict[date, str] = {}
-    for d, status, stale_from in rows:
+    for d, status, stale_from, tampered in rows:
         if status is None:
             out[d] = "missing"
+        elif status == "complete" and tampered:
+            # the ledger is checked against the table: rows deleted or added outside the engine
+            out[d] = "missing (rows differ from the ledger)"
         elif status == "failed":
-            out[d] = "failed"
+            # a retry of a failed partition whose inputs did not change cannot change downstream
+            out[d] = "failed" if stale_from is None else f"failed, stale from {stale_from}"
         elif stale_from is not None:
             out[d] = "stale from " + ("an input table" if stale_from == WHOLE_TABLE else str(stale_from))
     return out
@@ -437,6 +453,9 @@ def run_plan(
                 refused |= gate(phase)
             current_phase = phase
         for item in group:
+            # re-plan from the ledger now that upstream tables are built: a propagated date whose
+            # inputs came out unchanged is not rebuilt (the dry-run plan is an upper bound)
+            item.reasons = ledger_reasons(wh, item.table, item.expected)
             for d in [d for d in item.reasons if season_of.get(d) in refused]:
                 del item.reasons[d]
         if len(group) == 1:

@@ -52,6 +52,7 @@ KIND_FILTERS = {
     "final": "g.game_status = 'final'",
     "scheduled": "true",
     "final_post_bootstrap": "g.game_status = 'final' and not g.is_bootstrap",
+    "scheduled_post_bootstrap": "not g.is_bootstrap",
     "shots_post_bootstrap": (
         "g.game_status = 'final' and not g.is_bootstrap and g.season_year in "
         "(select distinct season_1 - 1 from raw.nbacom_shots)"

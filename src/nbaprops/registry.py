@@ -21,7 +21,9 @@ from nbaprops.errors import UsageError
 PHASES = ("raw", "analytics", "precompute", "features", "predictions")
 
 #: How a table's expected partitions are derived from the schedule (SPEC §7.1).
-EXPECTED_KINDS = ("final", "scheduled", "final_post_bootstrap", "shots_post_bootstrap")
+EXPECTED_KINDS = (
+    "final", "scheduled", "final_post_bootstrap", "scheduled_post_bootstrap", "shots_post_bootstrap"
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Table:
     date_column: str
     description: str
     expected: str
+    build: str
     reach_days: int
     entity: str
     critical_fields: tuple[CriticalField, ...]
@@ -87,7 +90,9 @@ def _load(yml: Path) -> Table:
     name = f"{yml.parent.name}.{yml.stem}"
     if spec.get("table", name) != name:
         raise UsageError(f"{yml}: table {spec['table']!r} does not match its path {name!r}")
-    if spec["phase"] not in PHASES or spec["expected"] not in EXPECTED_KINDS:
+    if spec["phase"] not in PHASES or {spec["expected"], spec.get("build", spec["expected"])} - set(
+        EXPECTED_KINDS
+    ):
         raise UsageError(f"{yml}: bad phase or expected kind")
     return Table(
         name=name,
@@ -96,6 +101,7 @@ def _load(yml: Path) -> Table:
         date_column=spec["date_column"],
         description=spec["description"].strip(),
         expected=spec["expected"],
+        build=spec.get("build", spec["expected"]),
         reach_days=int(spec.get("reach_days", 0)),
         entity=spec.get("entity", "none"),
         critical_fields=tuple(CriticalField(**c) for c in spec.get("critical_fields", [])),

@@ -35,7 +35,7 @@ def run_ingest(
     live: LiveRequest | None = None,
 ) -> IngestReport:
     """Ingest a folder of staged files, a generated synthetic league or the live source (`live`)."""
-    arguments = {"source": source, "path": path, "seasons": seasons, "seed": seed}
+    arguments: dict[str, object] = {"source": source, "path": path, "seasons": seasons, "seed": seed}
     if live is not None:
         arguments["live"] = live.describe()
     run_id = start_run(wh, "ingest", arguments)

@@ -4,11 +4,15 @@ Like the synthetic league, the live source WRITES files in the staged NBA.com fo
 folder and the ordinary file ingest loads them (same raw tables, quarantine and audit). Per season
 and season type it makes three requests:
 
-| request | file written |
+| request (nba_api) | files written (`<S>` = `2024-25_regular_season`) |
 |---|---|
-| LeagueGameLog, `player_or_team_abbreviation='P'` | `nbacom_player_game_logs_live.csv` |
-| LeagueGameLog, `player_or_team_abbreviation='T'` | `nbacom_team_game_logs_live.csv`, `nbacom_schedule_gameids_live.csv` |
-| ShotChartDetail, `team_id=0, player_id=0, context_measure_simple='FGA'` | `nbacom_shots_live.csv` |
+| LeagueGameLog, `player_or_team_abbreviation='P'` | `nbacom_player_game_logs_live_<S>.csv` |
+| LeagueGameLog, `player_or_team_abbreviation='T'` | `nbacom_team_game_logs_live_<S>.csv`, |
+| | `nbacom_schedule_gameids_live_<S>.csv` |
+| ShotChartDetail, `team_id=0, player_id=0, context_measure_simple='FGA'` | `nbacom_shots_live_<S>.csv` |
+
+One file per season and season type: the loader replaces a raw table's rows by file name, so
+fetching 2025-26 later keeps the 2024-25 rows, and re-fetching a season refreshes just that season.
 
 The schedule comes from the team game log (one row per team per played game): games not yet
 played are not in it. The fetcher is injectable, `fetch(endpoint_name, params) -> response dict`
@@ -38,11 +42,12 @@ INSTALL_HINT = "the live source needs the optional extra: pip install 'nbaprops[
 SEASON_TYPES = ("Regular Season", "Playoffs", "PlayIn", "Pre Season")
 #: endpoint name → nba_api class (module `nba_api.stats.endpoints.<name>`).
 ENDPOINTS = {"leaguegamelog": "LeagueGameLog", "shotchartdetail": "ShotChartDetail"}
+#: table → (staged file-name prefix, header), in the order the files are written.
 FILES = {
-    "player_logs": ("nbacom_player_game_logs_live.csv", live_tables.PLAYER_LOGS_HEADER),
-    "team_logs": ("nbacom_team_game_logs_live.csv", live_tables.TEAM_LOGS_HEADER),
-    "schedule": ("nbacom_schedule_gameids_live.csv", live_tables.SCHEDULE_IDS_HEADER),
-    "shots": ("nbacom_shots_live.csv", live_tables.SHOTS_HEADER),
+    "player_logs": ("nbacom_player_game_logs", live_tables.PLAYER_LOGS_HEADER),
+    "team_logs": ("nbacom_team_game_logs", live_tables.TEAM_LOGS_HEADER),
+    "schedule": ("nbacom_schedule_gameids", live_tables.SCHEDULE_IDS_HEADER),
+    "shots": ("nbacom_shots", live_tables.SHOTS_HEADER),
 }
 
 
@@ -117,7 +122,9 @@ def nba_api_fetcher(
             except Exception as exc:  # network, HTTP or JSON errors: retry, then report one line
                 error = exc
         detail = str(error).splitlines()[0] if error and str(error) else repr(error)
-        raise NbapropsError(f"live fetch {endpoint} {describe(params)} failed after {attempts} tries: {detail}")
+        raise NbapropsError(
+            f"live fetch {endpoint} {describe(params)} failed after {attempts} tries: {detail}"
+        )
 
     return fetch
 
@@ -125,6 +132,12 @@ def nba_api_fetcher(
 def describe(params: dict[str, Any]) -> str:
     keys = ("season", "season_nullable", "season_type_all_star", "player_or_team_abbreviation")
     return " ".join(f"{k}={params[k]}" for k in keys if k in params)
+
+
+def live_file_name(table: str, season: str, season_type: str) -> str:
+    """`nbacom_shots_live_2024-25_regular_season.csv`: one file per table, season and season type, so
+    re-fetching a season replaces just that season's rows (the loader replaces rows by file name)."""
+    return f"{FILES[table][0]}_live_{season}_{season_type.lower().replace(' ', '_')}.csv"
 
 
 def requests_for(season: str, season_type: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -151,32 +164,33 @@ def write_live(
     out_dir: Path, request: LiveRequest, progress: Callable[[str], None] | None = None
 ) -> list[Path]:
     """Fetch every season × season type and write the staged-format files; returns their paths."""
-    tables: dict[str, list[dict[str, str]]] = {name: [] for name in FILES}
+    files: list[tuple[str, list[str], list[dict[str, str]]]] = []  # (file name, header, rows)
     for season in request.seasons:
         for season_type in request.season_types:
+            tables: dict[str, list[dict[str, str]]] = {}
             for table, endpoint, params in requests_for(season, season_type):
                 if progress:
                     progress(f"live {endpoint} {season} {season_type}")
                 response = request.fetch(endpoint, params)
                 if table == "player_logs":
-                    tables["player_logs"] += live_tables.player_logs(response, season)
+                    tables["player_logs"] = live_tables.player_logs(response, season)
                 elif table == "team_logs":
-                    logs, schedule = live_tables.team_logs(response, season)
-                    tables["team_logs"] += logs
-                    tables["schedule"] += schedule
+                    tables["team_logs"], tables["schedule"] = live_tables.team_logs(response, season)
                 else:
-                    tables["shots"] += live_tables.shots(response, season)
-    if not any(tables.values()):
+                    tables["shots"] = live_tables.shots(response, season)
+            files += [
+                (live_file_name(name, season, season_type), FILES[name][1], tables[name])
+                for name in FILES
+                if tables.get(name)
+            ]
+    if not files:
         raise NbapropsError(
             f"the live source returned no games for {', '.join(request.seasons)} "
             f"({', '.join(request.season_types)})"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, rows in tables.items():
-        if not rows:
-            continue
-        file_name, header = FILES[name]
+    for file_name, header, rows in files:
         path = out_dir / file_name
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")

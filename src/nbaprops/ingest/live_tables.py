@@ -36,14 +36,15 @@ TEAM_LOGS_HEADER = (
     "source_file,SEASON_ID,TEAM_ID,TEAM_ABBREVIATION,TEAM_NAME,GAME_ID,GAME_DATE,MATCHUP,WL,"
     f"MIN,{STATS},SEASON"
 ).split(",")
-SCHEDULE_IDS_HEADER = (
-    "source_file,SEASON_ID,TEAM_ABBREVIATION,TEAM_NAME,GAME_ID,GAME_DATE,MATCHUP,WL".split(",")
-)
-SHOTS_HEADER = (
-    "SEASON_1,SEASON_2,TEAM_ID,TEAM_NAME,PLAYER_ID,PLAYER_NAME,GAME_DATE,GAME_ID,HOME_TEAM,"
-    "AWAY_TEAM,EVENT_TYPE,SHOT_MADE,ACTION_TYPE,SHOT_TYPE,BASIC_ZONE,ZONE_NAME,ZONE_ABB,ZONE_RANGE,"
-    "LOC_X,LOC_Y,SHOT_DISTANCE,QUARTER,MINS_LEFT,SECS_LEFT"
-).split(",")
+SCHEDULE_IDS_HEADER = [
+    "source_file", "SEASON_ID", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID", "GAME_DATE", "MATCHUP", "WL",
+]  # fmt: skip
+SHOTS_HEADER = [
+    "SEASON_1", "SEASON_2", "TEAM_ID", "TEAM_NAME", "PLAYER_ID", "PLAYER_NAME", "GAME_DATE", "GAME_ID",
+    "HOME_TEAM", "AWAY_TEAM", "EVENT_TYPE", "SHOT_MADE", "ACTION_TYPE", "SHOT_TYPE", "BASIC_ZONE",
+    "ZONE_NAME", "ZONE_ABB", "ZONE_RANGE", "LOC_X", "LOC_Y", "SHOT_DISTANCE", "QUARTER", "MINS_LEFT",
+    "SECS_LEFT",
+]  # fmt: skip
 #: Schedule `source_file` suffix by the SEASON_ID phase digit (as the staged schedule names them).
 PHASE_FILE = {"1": "pre_season", "2": "regular_season", "3": "all_star", "4": "playoffs", "5": "playin",
               "6": "cup_final"}  # fmt: skip
@@ -203,7 +204,9 @@ def team_logs(response: dict[str, Any], season: str) -> tuple[list[Row], list[Ro
         row.update(source_file=source, PLUS_MINUS=one_decimal(r["PLUS_MINUS"]), SEASON=season)
         logs.append(row)
         phase = PHASE_FILE.get(row["SEASON_ID"][:1], "other")
-        schedule.append({**{k: row[k] for k in SCHEDULE_IDS_HEADER[1:]}, "source_file": f"{season}_{phase}.csv"})
+        schedule.append(
+            {**{k: row[k] for k in SCHEDULE_IDS_HEADER[1:]}, "source_file": f"{season}_{phase}.csv"}
+        )
     return logs, schedule
 
 

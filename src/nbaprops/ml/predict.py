@@ -15,6 +15,9 @@ feature rows). Per market (`points`, `threes`) the GBDT model (`model_family` gb
   defaulted (`required_default_count` > 0, the feature-quality gate); `baseline_line` always PASS
   (edge 0). `pass_reason` says which rule passed.
 * The write replaces the date's rows of the markets predicted in one transaction (idempotent).
+* A future date is not an expected partition of the backfill (Phase 4 expects completed games), so
+  when D has UPCG rows but no feature rows, `ensure_features` builds D's Phase 4 partitions
+  (precompute, then the feature store) with the engine's own stage-audit-publish step first.
 """
 
 from __future__ import annotations
@@ -61,6 +64,27 @@ def choose_model(wh: Warehouse, market: str, day: date, model_id: str | None) ->
     return card, estimator
 
 
+def ensure_features(wh: Warehouse, day: date, run_id: str) -> list[str]:
+    """Build `day`'s Phase 4 partitions when it has UPCG rows but no feature rows (a scheduled date);
+    returns the tables built. A date that already has feature rows is left alone."""
+    from nbaprops import registry
+    from nbaprops.backfill import build_batch, prepare
+
+    if wh.scalar(f"select count(*) from {MLFS} where game_date = ?", [day]):
+        return []
+    if not wh.scalar(
+        "select count(*) from analytics.upcoming_player_game_context where game_date = ?", [day]
+    ):
+        return []
+    prepare(wh)
+    built = []
+    for table in registry.all_tables():
+        if table.phase in ("precompute", "features"):
+            build_batch(wh, table, [day], run_id)
+            built.append(table.name)
+    return built
+
+
 def run_predict(
     wh: Warehouse,
     day: date,
@@ -85,16 +109,9 @@ def run_predict(
         raise UsageError("--model-id serves one market; pass --target too")
     if not wh.table_exists(MLFS):
         raise UsageError(f"no {MLFS}: run `nbaprops backfill --through features` first")
+    built = ensure_features(wh, day, run_id)
     rows = load_rows(wh, day, day, "eligible")
     n_feature_rows = int(wh.scalar(f"select count(*) from {MLFS} where game_date = ?", [day]))
-    n_upcg = int(
-        wh.scalar("select count(*) from analytics.upcoming_player_game_context where game_date = ?", [day])
-    )
-    if n_upcg and not n_feature_rows:
-        raise UsageError(
-            f"{day} has scheduled players but no feature rows: run "
-            f"`nbaprops backfill --start {day} --end {day} --through features`"
-        )
     gated = (
         np.nan_to_num(rows.context["required_default_count"].astype(float)) > 0
         if len(rows)
@@ -169,6 +186,7 @@ def run_predict(
         "gbdt_recommendations": recs,
         "min_edge": min_edge,
         "gated_feature_defaults": int(gated.sum()),
+        "features_built": built,
         "note": None
         if len(rows)
         else (

@@ -31,6 +31,7 @@ def write_report(
         rep.notes[:0] = [note] if note else []
     reports["readiness"] = readiness(wh, start, end, min_rows)
     history = data.run_history(wh)
+    evaluation = data.evaluation(wh)
     files = {
         "PHASE3-VALIDATION-RESULTS.md": documents.phase_document(
             "Phase 3 validation results (raw and analytics gates)",
@@ -42,14 +43,14 @@ def write_report(
             [reports["validate precompute"], reports["validate features"]],
             history,
         ),
-        "ML-READINESS.md": documents.readiness_document(reports["readiness"], history),
+        "ML-READINESS.md": documents.readiness_document(reports["readiness"], history, evaluation),
         "index.html": dashboard.render(
             wh.path,
             reports,
             data.coverage_grid(wh, rng),
             history,
             data.feature_quality(wh, rng),
-            data.evaluation(wh),
+            evaluation,
         ),
     }
     written = []

@@ -238,7 +238,8 @@ def evaluation_section(rows: list[dict[str, Any]]) -> str:
             v = r[c]
             text = f"{v:.3f}" if isinstance(v, float) else ("" if v is None else str(v))
             cells.append(f"<td>{escape(text)}</td>")
-        parts.append("<tr>" + "".join(cells) + "</tr>")
+        cls = ' class="fail"' if r.get("sanity") else ""
+        parts.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
     parts.append("</table></section>")
     return "".join(parts)
 

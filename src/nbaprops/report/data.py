@@ -153,6 +153,26 @@ def feature_quality(wh: Warehouse, rng: DateRange) -> dict[str, Any]:
     return {"tiers": tiers, "defaults": defaults, "totals": totals, "mix": mix}
 
 
+#: SPEC §6 sanity ranges (pitfall 51): a held-out points MAE below this, or a hit rate above
+#: `HIT_RATE_MAX` at |edge| >= 3, is treated as leakage until disproven.
+POINTS_MAE_MIN = 3.6
+HIT_RATE_MAX = 0.60
+
+
+def sanity(row: dict[str, Any]) -> str:
+    """'' for a believable evaluation row, else why it is a leakage suspect (SPEC §6)."""
+    flags = []
+    mae = row.get("mae")
+    if row.get("market") == "points" and mae is not None and mae < POINTS_MAE_MIN:
+        flags.append(f"MAE {mae:.2f} < {POINTS_MAE_MIN}")
+    rate, edge = row.get("hit_rate"), row.get("edge_threshold")
+    if rate is not None and edge is not None and edge >= 3 and rate > HIT_RATE_MAX:
+        flags.append(f"hit rate {rate:.1%} > {HIT_RATE_MAX:.0%} at |edge| >= {edge:g}")
+    return (
+        ("LEAKAGE SUSPECT: " + "; ".join(flags) + "; rerun the leak tests (SPEC §8 #14-16)") if flags else ""
+    )
+
+
 def evaluation(wh: Warehouse) -> list[dict[str, Any]]:
     if not wh.table_exists(SUMMARY):
         return []
@@ -176,4 +196,7 @@ def evaluation(wh: Warehouse) -> list[dict[str, Any]]:
         )
         if c in cols
     ]
-    return wh.dicts(f"select {', '.join(keep)} from {SUMMARY} order by all limit 200")
+    rows = wh.dicts(f"select {', '.join(keep)} from {SUMMARY} order by all limit 200")
+    for r in rows:
+        r["sanity"] = sanity(r)
+    return rows

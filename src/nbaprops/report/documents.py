@@ -90,7 +90,29 @@ def phase_document(title: str, reports: list[Report], history: list[dict[str, An
     return "\n".join(lines)
 
 
-def readiness_document(rep: Report, history: list[dict[str, Any]]) -> str:
+def evaluation_section(rows: list[dict[str, Any]]) -> list[str]:
+    """`predictions.evaluation_summary`, each row checked against the SPEC §6 sanity ranges."""
+    lines = ["## Model evaluation", ""]
+    if not rows:
+        return [*lines, "no model evaluated yet", ""]
+    lines += [
+        "| Model | Market | Period | Edge >= | n | MAE | Hit rate | Bets | Sanity |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        mae = "" if r.get("mae") is None else f"{r['mae']:.3f}"
+        rate = "" if r.get("hit_rate") is None else f"{r['hit_rate']:.1%}"
+        lines.append(
+            f"| `{r.get('model_id')}` | {r.get('market')} | {r.get('period_start')}..{r.get('period_end')} "
+            f"| {r.get('edge_threshold')} | {r.get('n_predictions')} | {mae} | {rate} | {r.get('n_bets')} "
+            f"| {_cell(r.get('sanity') or 'ok')} |"
+        )
+    return [*lines, ""]
+
+
+def readiness_document(
+    rep: Report, history: list[dict[str, Any]], evaluation: list[dict[str, Any]] | None = None
+) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     n = len(rep.results)
     split = rep.context.get("split", {})
@@ -116,4 +138,5 @@ def readiness_document(rep: Report, history: list[dict[str, Any]]) -> str:
         for r in rep.context.get("run_ids", [])
     ]
     lines += runs_section(runs, history)
+    lines += evaluation_section(evaluation or [])
     return "\n".join(lines)

@@ -663,12 +663,27 @@ shot_seasons as (
 ),
 
 -- The season usage of each team-game's listed-inactive players (the row's own is removed below).
+-- A window with a total order (not a hash aggregate) keeps the float sum deterministic.
 inactive_usage as (
     select
-        upcg_rows.game_id,
-        upcg_rows.team_abbr,
-        sum(coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0))
-            as inactive_usage_sum
+        upcg_rows.game_date,
+        upcg_rows.player_id,
+        sum(
+            case
+                when upcg_rows.is_listed_inactive
+                    then coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0)
+                else 0
+            end
+        ) over (
+            partition by upcg_rows.game_id, upcg_rows.team_abbr
+            order by upcg_rows.player_id asc nulls first
+            rows between unbounded preceding and unbounded following
+        ) as inactive_usage_sum,
+        case
+            when upcg_rows.is_listed_inactive
+                then coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0)
+            else 0
+        end as own_inactive_usage
     from upcg_rows
     left join pdc
         on pdc.cache_date = upcg_rows.game_date
@@ -677,8 +692,6 @@ inactive_usage as (
         on player_history.game_date = upcg_rows.game_date
         and player_history.player_id = upcg_rows.player_id
         and player_history.season_year = upcg_rows.season_year
-    where upcg_rows.is_listed_inactive
-    group by upcg_rows.game_id, upcg_rows.team_abbr
 ),
 
 -- Step 7: every feature's first-available candidate (value, source); no defaults here.
@@ -746,12 +759,8 @@ inputs as (
         team_history.hist_games_found,
         team_history.hist_game_dates,
         team_history.blowout_minutes_risk as team_blowout_minutes_risk,
-        coalesce(inactive_usage.inactive_usage_sum, 0)
-        - case
-            when upcg_rows.is_listed_inactive
-                then coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0)
-            else 0
-        end as inactive_teammate_usage
+        inactive_usage.inactive_usage_sum - inactive_usage.own_inactive_usage
+            as inactive_teammate_usage
     from upcg_rows
     left join shot_seasons
         on shot_seasons.season_year = upcg_rows.season_year
@@ -785,8 +794,8 @@ inputs as (
         and team_history.season_year = upcg_rows.season_year
         and team_history.game_date = upcg_rows.game_date
     left join inactive_usage
-        on inactive_usage.game_id = upcg_rows.game_id
-        and inactive_usage.team_abbr = upcg_rows.team_abbr
+        on inactive_usage.game_date = upcg_rows.game_date
+        and inactive_usage.player_id = upcg_rows.player_id
 ),
 
 candidate_values as (
@@ -1391,18 +1400,7 @@ feature_values as (
             when candidates.early_season_flag then null
             when candidates.opponent_pace_mismatch_source is null then contract_defaults.opponent_pace_mismatch
             when candidates.opponent_pace_mismatch_source <> 'not_covered' then candidates.opponent_pace_mismatch
-        end as opponent_pace_mismatch
-    from candidates
-    cross join contract_defaults
-),
-
--- Step 9: the source tags. A row's candidate tags ('none' = no candidate), in contract order, form
--- its source pattern; the few distinct patterns are resolved and scored against the contract (role,
--- version, weights) and joined back, so the per-feature work is done once per pattern, not per row.
-row_patterns as (
-    select
-        candidates.game_date,
-        candidates.player_id,
+        end as opponent_pace_mismatch,
         candidates.early_season_flag,
         candidates.hist_games_expected,
         candidates.hist_games_found,
@@ -1468,11 +1466,15 @@ row_patterns as (
             coalesce(candidates.opponent_pace_mismatch_source, 'none')
         ], ',') as source_pattern
     from candidates
+    cross join contract_defaults
 ),
 
+-- Step 9: the source tags. A row's candidate tags ('none' = no candidate), in contract order, form
+-- its source pattern; the few distinct patterns are resolved and scored against the contract (role,
+-- version, weights) and joined back, so the per-feature work is done once per pattern, not per row.
 source_patterns as (
     select distinct source_pattern
-    from row_patterns
+    from feature_values
 ),
 
 pattern_features as (
@@ -1556,71 +1558,124 @@ pattern_quality as (
     from pattern_counts
 ),
 
-row_quality as (
-    select
-        row_patterns.game_date,
-        row_patterns.player_id,
-        row_patterns.early_season_flag,
-        case when not row_patterns.early_season_flag then pattern_quality.feature_sources end
-            as feature_sources,
-        case when not row_patterns.early_season_flag then pattern_quality.feature_quality_score end
-            as feature_quality_score,
-        case when not row_patterns.early_season_flag then pattern_quality.default_feature_count end
-            as default_feature_count,
-        case when not row_patterns.early_season_flag then pattern_quality.required_default_count end
-            as required_default_count,
-        case when not row_patterns.early_season_flag then pattern_quality.default_feature_indices end
-            as default_feature_indices,
-        case
-            when not row_patterns.early_season_flag then pattern_quality.uncovered_feature_indices
-        end as uncovered_feature_indices,
-        case
-            when row_patterns.early_season_flag then 'early_season'
-            else pattern_quality.data_source
-        end as data_source,
-        coalesce(row_patterns.hist_games_expected, 0) as hist_games_expected,
-        coalesce(row_patterns.hist_games_found, 0) as hist_games_found,
-        coalesce(row_patterns.hist_game_dates, cast([] as date[])) as hist_game_dates
-    from row_patterns
-    inner join pattern_quality
-        on pattern_quality.source_pattern = row_patterns.source_pattern
-),
-
 final as (
     select
-        feature_values.*,
-        row_quality.feature_sources,
-        row_quality.feature_quality_score,
+        feature_values.game_date,
+        feature_values.player_id,
+        feature_values.game_id,
+        feature_values.season_year,
+        feature_values.season_phase,
+        feature_values.player_lookup,
+        feature_values.team_abbr,
+        feature_values.opponent_team_abbr,
+        feature_values.home_game,
+        feature_values.is_prediction_eligible,
+        feature_values.points_avg_last_5,
+        feature_values.points_avg_last_10,
+        feature_values.points_avg_season,
+        feature_values.points_std_last_10,
+        feature_values.games_in_last_7_days,
+        feature_values.fatigue_score,
+        feature_values.shot_zone_mismatch_score,
+        feature_values.pace_score,
+        feature_values.usage_spike_score,
+        feature_values.rest_advantage,
+        feature_values.injury_risk,
+        feature_values.recent_trend,
+        feature_values.minutes_change,
+        feature_values.opponent_def_rating,
+        feature_values.opponent_pace,
+        feature_values.home_away,
+        feature_values.back_to_back,
+        feature_values.playoff_game,
+        feature_values.pct_paint,
+        feature_values.pct_mid_range,
+        feature_values.pct_three,
+        feature_values.pct_free_throw,
+        feature_values.team_pace,
+        feature_values.team_off_rating,
+        feature_values.team_win_pct,
+        feature_values.vegas_points_line,
+        feature_values.vegas_opening_line,
+        feature_values.vegas_line_move,
+        feature_values.has_vegas_line,
+        feature_values.avg_points_vs_opponent,
+        feature_values.games_vs_opponent,
+        feature_values.minutes_avg_last_10,
+        feature_values.ppm_avg_last_10,
+        feature_values.dnp_rate,
+        feature_values.pts_slope_10g,
+        feature_values.pts_vs_season_zscore,
+        feature_values.breakout_flag,
+        feature_values.star_teammates_out,
+        feature_values.game_total_line,
+        feature_values.days_rest,
+        feature_values.minutes_in_last_7_days,
+        feature_values.spread_magnitude,
+        feature_values.implied_team_total,
+        feature_values.points_avg_last_3,
+        feature_values.scoring_trend_slope,
+        feature_values.deviation_from_avg_last_3,
+        feature_values.teammate_usage_available,
+        feature_values.usage_rate_avg_last_5,
+        feature_values.games_since_structural_change,
+        feature_values.prop_over_streak,
+        feature_values.prop_under_streak,
+        feature_values.line_vs_season_avg,
+        feature_values.prop_line_delta,
+        feature_values.over_rate_last_10,
+        feature_values.line_margin_avg_last_5,
+        feature_values.blowout_minutes_risk,
+        feature_values.minutes_std_last_10,
+        feature_values.opponent_pace_mismatch,
+        case when not feature_values.early_season_flag then pattern_quality.feature_sources end
+            as feature_sources,
         case
-            when row_quality.feature_quality_score >= 95 then 'gold'
-            when row_quality.feature_quality_score >= 85 then 'silver'
-            when row_quality.feature_quality_score >= 70 then 'bronze'
-            when row_quality.feature_quality_score >= 50 then 'poor'
-            when row_quality.feature_quality_score is not null then 'critical'
+            when not feature_values.early_season_flag then pattern_quality.feature_quality_score
+        end as feature_quality_score,
+        case
+            when feature_values.early_season_flag then null
+            when pattern_quality.feature_quality_score >= 95 then 'gold'
+            when pattern_quality.feature_quality_score >= 85 then 'silver'
+            when pattern_quality.feature_quality_score >= 70 then 'bronze'
+            when pattern_quality.feature_quality_score >= 50 then 'poor'
+            else 'critical'
         end as quality_tier,
-        row_quality.default_feature_count,
-        row_quality.required_default_count,
-        row_quality.default_feature_indices,
-        row_quality.uncovered_feature_indices,
-        row_quality.data_source,
-        row_quality.early_season_flag,
-        row_quality.hist_games_expected,
-        row_quality.hist_games_found,
-        row_quality.hist_games_found = row_quality.hist_games_expected as hist_is_complete,
-        row_quality.hist_game_dates,
+        case
+            when not feature_values.early_season_flag then pattern_quality.default_feature_count
+        end as default_feature_count,
+        case
+            when not feature_values.early_season_flag then pattern_quality.required_default_count
+        end as required_default_count,
+        case
+            when not feature_values.early_season_flag then pattern_quality.default_feature_indices
+        end as default_feature_indices,
+        case
+            when not feature_values.early_season_flag then pattern_quality.uncovered_feature_indices
+        end as uncovered_feature_indices,
+        case
+            when feature_values.early_season_flag then 'early_season'
+            else pattern_quality.data_source
+        end as data_source,
+        feature_values.early_season_flag,
+        coalesce(feature_values.hist_games_expected, 0) as hist_games_expected,
+        coalesce(feature_values.hist_games_found, 0) as hist_games_found,
+        coalesce(feature_values.hist_games_found, 0) = coalesce(feature_values.hist_games_expected, 0)
+            as hist_is_complete,
+        coalesce(feature_values.hist_game_dates, cast([] as date[])) as hist_game_dates,
         coalesce(
-            not row_quality.early_season_flag
-            and row_quality.feature_quality_score >= 85
-            and row_quality.required_default_count = 0
-            and row_quality.hist_games_found = row_quality.hist_games_expected,
+            not feature_values.early_season_flag
+            and pattern_quality.feature_quality_score >= 85
+            and pattern_quality.required_default_count = 0
+            and coalesce(feature_values.hist_games_found, 0)
+            = coalesce(feature_values.hist_games_expected, 0),
             false
         ) as is_training_ready,
         feature_counts.feature_version,
         feature_counts.feature_count
     from feature_values
-    inner join row_quality
-        on row_quality.game_date = feature_values.game_date
-        and row_quality.player_id = feature_values.player_id
+    inner join pattern_quality
+        on pattern_quality.source_pattern = feature_values.source_pattern
     cross join feature_counts
 )
 

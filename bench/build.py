@@ -1,0 +1,148 @@
+"""Real-data builds: the full build (ingest, then backfill over the whole range) and the incremental
+day (a warehouse finished through day D-1, then `backfill --end D`).
+
+Every stage is a child process (`bench.proc.run_cli`); phase seconds are the per-model seconds of
+`backfill --json` summed by phase (models of one parallel group overlap, so a phase's sum can exceed
+its wall time).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.proc import Stage, copy_db, run_cli
+from nbaprops.warehouse import Warehouse
+
+
+def backfill_args(db: Path, start: date | None, end: date | None, through: str) -> list[str]:
+    args = ["backfill", "--db", str(db), "--through", through]
+    if start:
+        args += ["--start", start.isoformat()]
+    if end:
+        args += ["--end", end.isoformat()]
+    return args
+
+
+def summarize_backfill(stage: Stage) -> dict[str, Any]:
+    """The stage's measurements plus what `backfill --json` said: status, phases, rows, partitions."""
+    out = stage.as_json()
+    p = stage.payload
+    if not p or "models" not in p:
+        out["error"] = "no JSON summary from backfill"
+        return out
+    phases: dict[str, dict[str, Any]] = {}
+    for m in p["models"]:
+        ph = phases.setdefault(
+            m["table"].split(".")[0], {"seconds": 0.0, "rows": 0, "partitions_written": 0, "models": 0}
+        )
+        ph["seconds"] += m["seconds"]
+        ph["rows"] += m["rows"]
+        ph["partitions_written"] += m["partitions_written"]
+        ph["models"] += 1
+    for ph in phases.values():
+        ph["seconds"] = round(ph["seconds"], 3)
+        ph["rows_per_s"] = round(ph["rows"] / ph["seconds"]) if ph["seconds"] else None
+    rows = sum(m["rows"] for m in p["models"])
+    model_seconds = sum(m["seconds"] for m in p["models"])
+    out |= {
+        "status": p.get("status"),
+        "seconds_reported": p.get("seconds"),
+        # what is not model work: start-up, planning (input fingerprints, ledger), gates, run records
+        "outside_models_s": round(stage.wall_s - model_seconds, 3),
+        "rows_written": rows,
+        "rows_per_s": round(rows / stage.wall_s) if stage.wall_s else None,
+        "partitions_written": p.get("partitions_written"),
+        "partitions_failed": p.get("partitions_failed"),
+        "gates_refused": sorted({g.get("check", "") for g in p.get("gates", [])}),
+        "phases": phases,
+        "models": {
+            m["table"]: {"seconds": m["seconds"], "rows": m["rows"], "batches": m["batches"]}
+            for m in p["models"]
+        },
+    }
+    return out
+
+
+def summarize_ingest(stage: Stage) -> dict[str, Any]:
+    out = stage.as_json()
+    p = stage.payload
+    if not p or "files" not in p:
+        out["error"] = "no JSON report from ingest"
+        return out
+    read = sum(f["rows_read"] for f in p["files"])
+    out |= {
+        "seconds_reported": p.get("seconds"),
+        "files": len(p["files"]),
+        "rows_read": read,
+        "rows_loaded": sum(f["rows_loaded"] for f in p["files"]),
+        "rows_quarantined": sum(f["rows_quarantined"] for f in p["files"]),
+        "rows_per_s": round(read / stage.wall_s) if stage.wall_s else None,
+    }
+    return out
+
+
+def full_build(
+    data: Path, work: Path, start: date, end: date, through: str
+) -> tuple[dict[str, Any], Path, Path]:
+    """Ingest the real data, keep a copy of the ingested warehouse, then backfill the whole range.
+
+    Returns the result and the paths of the ingested copy and the finished warehouse.
+    """
+    db = work / "full.duckdb"
+    ingest_args = ["ingest", "--source", "files", "--path", str(data), "--db", str(db)]
+    ingest = run_cli("full_ingest", ingest_args, work)
+    ingested = copy_db(db, work / "ingested.duckdb")
+    backfill = run_cli("full_backfill", backfill_args(db, start, end, through), work)
+    i, b = summarize_ingest(ingest), summarize_backfill(backfill)
+    wall = ingest.wall_s + backfill.wall_s
+    phases = {"ingest": i.get("wall_s")} | {k: v["seconds"] for k, v in b.get("phases", {}).items()}
+    result = {
+        "range": [start.isoformat(), end.isoformat()],
+        "through": through,
+        "wall_s": round(wall, 3),
+        "cpu_s": round(ingest.cpu_s + backfill.cpu_s, 3),
+        "peak_rss_mb": round(max(ingest.max_rss_mb, backfill.max_rss_mb), 1),
+        "phase_seconds": phases,
+        "input_rows_per_s": round(i["rows_read"] / wall) if i.get("rows_read") and wall else None,
+        "output_rows_per_s": round(b["rows_written"] / wall) if b.get("rows_written") and wall else None,
+        "ingest": i,
+        "backfill": b,
+    }
+    return result, ingested, db
+
+
+def next_game_date(db: Path, after: date) -> date | None:
+    """The first date after `after` with a completed game."""
+    with Warehouse(db, read_only=True) as wh:
+        value = wh.scalar(
+            "select min(game_date) from raw.schedule_games where game_date > ? and game_status = 'final'",
+            [after],
+        )
+    return value if isinstance(value, date) else None
+
+
+def incremental(
+    base_source: Path, work: Path, start: date, day: date, through: str, base_is_built: bool
+) -> dict[str, Any]:
+    """One new game date on a finished warehouse.
+
+    `base_source` is either the ingested warehouse (then it is first built through day - 1 here) or a
+    warehouse already finished through a date before `day` (`base_is_built`). Then `backfill --end day`
+    (the measurement), then the same command again (nothing to do: the fixed cost of a run).
+    """
+    db = copy_db(base_source, work / "incremental.duckdb")
+    out: dict[str, Any] = {"start": start.isoformat(), "day": day.isoformat()}
+    if not base_is_built:
+        base = run_cli("incremental_base", backfill_args(db, start, day - timedelta(days=1), through), work)
+        out["base_build"] = {k: v for k, v in summarize_backfill(base).items() if k != "models"}
+    step = summarize_backfill(run_cli("incremental_day", backfill_args(db, start, day, through), work))
+    again = summarize_backfill(run_cli("incremental_noop", backfill_args(db, start, day, through), work))
+    out["day_build"] = step
+    out["noop_rerun"] = {k: v for k, v in again.items() if k != "models"}
+    out["wall_s"] = step.get("wall_s")
+    out["seconds_reported"] = step.get("seconds_reported")
+    out["partitions_written"] = step.get("partitions_written")
+    out["fixed_cost_wall_s"] = again.get("wall_s")
+    return out

@@ -1,0 +1,171 @@
+"""Run one CLI stage as a child process and measure it: wall seconds, the child's own CPU seconds and
+peak RSS (from `os.wait4`, so each stage is measured alone), and how busy the rest of the machine was.
+
+Also: the machine description (cores, memory, load) and the commit, read from `.git` without git.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: Variables that would change what a child builds or how: never inherited by a benchmark stage.
+SCRUBBED = ("NBAPROPS_DB", "NBAPROPS_CRASH_AT", "NBAPROPS_ENGINE")
+
+
+def cpu_jiffies() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine from /proc/stat (0, 0 where unreadable)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+@dataclass
+class Stage:
+    """One measured child process."""
+
+    name: str
+    argv: list[str]
+    returncode: int = 0
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    max_rss_mb: float = 0.0
+    load1_before: float = 0.0
+    load1_after: float = 0.0
+    others_cpu_share: float | None = None
+    payload: dict[str, Any] | None = None
+    stderr_tail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        out = {
+            "wall_s": round(self.wall_s, 3),
+            "cpu_s": round(self.cpu_s, 3),
+            "max_rss_mb": round(self.max_rss_mb, 1),
+            "returncode": self.returncode,
+            "load1_before": round(self.load1_before, 2),
+            "load1_after": round(self.load1_after, 2),
+            "others_cpu_share": self.others_cpu_share,
+        }
+        if self.returncode not in (0, 1) or self.payload is None:
+            out["stderr_tail"] = self.stderr_tail
+        return out | self.extra
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def run_cli(name: str, args: list[str], log_dir: Path) -> Stage:
+    """Run `nbaprops <args>` (with `--json`) as a child; parse its JSON; never raise on exit codes.
+
+    Exit code 1 is an answer, not a crash (a gate refused a season, some partitions failed), so the
+    payload is kept; anything else is recorded with the tail of stderr.
+    """
+    argv = [sys.executable, "-m", "nbaprops.cli", *args, "--json"]
+    stage = Stage(name, argv)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = log_dir / f"{name}.stdout", log_dir / f"{name}.stderr"
+    stage.load1_before = os.getloadavg()[0]
+    busy0, total0 = cpu_jiffies()
+    started = time.perf_counter()
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        child = subprocess.Popen(argv, stdout=out, stderr=err, env=child_env(), cwd=log_dir)
+        _, status, usage = os.wait4(child.pid, 0)
+    stage.wall_s = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    busy1, total1 = cpu_jiffies()
+    stage.load1_after = os.getloadavg()[0]
+    stage.returncode = child.returncode
+    stage.cpu_s = usage.ru_utime + usage.ru_stime
+    stage.max_rss_mb = usage.ru_maxrss / 1024  # Linux reports KiB
+    if total1 > total0:
+        # jiffies are counted per core: busy share of all cores, minus what this child used
+        hz = os.sysconf("SC_CLK_TCK")
+        others = (busy1 - busy0) / hz - stage.cpu_s
+        stage.others_cpu_share = round(max(0.0, others) / ((total1 - total0) / hz), 3)
+    text = out_path.read_text(errors="replace").strip()
+    try:
+        stage.payload = json.loads(text.splitlines()[-1]) if text else None
+    except json.JSONDecodeError:
+        stage.payload = None
+    stage.stderr_tail = "\n".join(err_path.read_text(errors="replace").strip().splitlines()[-6:])
+    return stage
+
+
+def copy_db(src: Path, dst: Path) -> Path:
+    """Copy a warehouse file (and its WAL, if a writer left one) to `dst`."""
+    for suffix in ("", ".wal"):
+        s, d = Path(str(src) + suffix), Path(str(dst) + suffix)
+        if d.exists():
+            d.unlink()
+        if s.exists():
+            shutil.copyfile(s, d)
+    return dst
+
+
+def meminfo_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def commit() -> str | None:
+    """HEAD's commit, read from the .git folder (no git process)."""
+    git = REPO / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head
+        ref = head[5:]
+        if (git / ref).exists():
+            return (git / ref).read_text().strip()
+        for line in (git / "packed-refs").read_text().splitlines():
+            if line.endswith(" " + ref):
+                return line.split()[0]
+    except OSError:
+        pass
+    return None
+
+
+def machine() -> dict[str, Any]:
+    from importlib.metadata import version
+
+    return {
+        "cores": os.cpu_count(),
+        "cpu_model": cpu_model(),
+        "mem_total_gb": meminfo_gb(),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "duckdb": version("duckdb"),
+        "platform": platform.platform(),
+    }
