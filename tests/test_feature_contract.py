@@ -63,21 +63,50 @@ SPEC_V1: list[tuple[str, float | str | None, str]] = [
 ]
 
 # SPEC §5.5 optional extension list (indices 33-59); the contract may hold a subset, at these indices.
-SPEC_EXTENSION = (
-    "dnp_rate pts_slope_10g pts_vs_season_zscore breakout_flag star_teammates_out game_total_line "
-    "days_rest minutes_in_last_7_days spread_magnitude implied_team_total points_avg_last_3 "
-    "scoring_trend_slope deviation_from_avg_last_3 consecutive_games_below_avg "
-    "teammate_usage_available usage_rate_avg_last_5 games_since_structural_change "
-    "multi_book_line_std prop_over_streak prop_under_streak line_vs_season_avg prop_line_delta "
-    "over_rate_last_10 line_margin_avg_last_5 blowout_minutes_risk minutes_std_last_10 "
-    "opponent_pace_mismatch"
-).split()
+SPEC_EXTENSION = [
+    "dnp_rate",
+    "pts_slope_10g",
+    "pts_vs_season_zscore",
+    "breakout_flag",
+    "star_teammates_out",
+    "game_total_line",
+    "days_rest",
+    "minutes_in_last_7_days",
+    "spread_magnitude",
+    "implied_team_total",
+    "points_avg_last_3",
+    "scoring_trend_slope",
+    "deviation_from_avg_last_3",
+    "consecutive_games_below_avg",
+    "teammate_usage_available",
+    "usage_rate_avg_last_5",
+    "games_since_structural_change",
+    "multi_book_line_std",
+    "prop_over_streak",
+    "prop_under_streak",
+    "line_vs_season_avg",
+    "prop_line_delta",
+    "over_rate_last_10",
+    "line_margin_avg_last_5",
+    "blowout_minutes_risk",
+    "minutes_std_last_10",
+    "opponent_pace_mismatch",
+]
 
 # The extension features the brief requires at least.
 REQUIRED_EXTENSIONS = {
-    "dnp_rate", "star_teammates_out", "game_total_line", "days_rest", "minutes_in_last_7_days",
-    "spread_magnitude", "implied_team_total", "points_avg_last_3", "minutes_std_last_10",
-    "prop_over_streak", "prop_under_streak", "line_vs_season_avg",
+    "dnp_rate",
+    "star_teammates_out",
+    "game_total_line",
+    "days_rest",
+    "minutes_in_last_7_days",
+    "spread_magnitude",
+    "implied_team_total",
+    "points_avg_last_3",
+    "minutes_std_last_10",
+    "prop_over_streak",
+    "prop_under_streak",
+    "line_vs_season_avg",
 }
 
 
@@ -106,13 +135,17 @@ def test_extension_features_are_optional_and_keep_spec_indices() -> None:
     assert all(f.default is None and f.default_feature is None for f in extension)
     for f in extension:
         assert SPEC_EXTENSION[f.index - 33] == f.name, f"{f.name} is not SPEC feature #{f.index}"
-    assert REQUIRED_EXTENSIONS <= {f.name for f in extension}
+    assert {f.name for f in extension} >= REQUIRED_EXTENSIONS
 
 
 def test_source_weights() -> None:
     assert fc.SOURCE_WEIGHTS == {
-        "phase4": 100, "phase3": 87, "calculated": 100, "vegas": 100,
-        "opponent_history": 90, "default": 40,
+        "phase4": 100,
+        "phase3": 87,
+        "calculated": 100,
+        "vegas": 100,
+        "opponent_history": 90,
+        "default": 40,
     }
 
 
@@ -188,15 +221,36 @@ def test_model_feature_columns_are_the_contract_in_order() -> None:
     types = dict(described)
     assert {types[n] for n in names} == {"DOUBLE"}
     context = static[:start]
-    for column in ("game_date", "player_id", "game_id", "player_lookup", "team_abbr",
-                   "opponent_team_abbr", "home_game", "is_prediction_eligible"):
+    for column in (
+        "game_date",
+        "player_id",
+        "game_id",
+        "player_lookup",
+        "team_abbr",
+        "opponent_team_abbr",
+        "home_game",
+        "is_prediction_eligible",
+    ):
         assert column in context
-    for column in ("feature_sources", "feature_quality_score", "quality_tier",
-                   "default_feature_count", "required_default_count", "default_feature_indices",
-                   "uncovered_feature_indices", "data_source", "early_season_flag",
-                   "hist_games_expected", "hist_games_found", "hist_is_complete", "hist_game_dates",
-                   "is_training_ready", "feature_version", "feature_count"):
-        assert column in static[start + len(names):]
+    for column in (
+        "feature_sources",
+        "feature_quality_score",
+        "quality_tier",
+        "default_feature_count",
+        "required_default_count",
+        "default_feature_indices",
+        "uncovered_feature_indices",
+        "data_source",
+        "early_season_flag",
+        "hist_games_expected",
+        "hist_games_found",
+        "hist_is_complete",
+        "hist_game_dates",
+        "is_training_ready",
+        "feature_version",
+        "feature_count",
+    ):
+        assert column in static[start + len(names) :]
 
 
 def test_model_lists_follow_the_contract() -> None:
@@ -207,9 +261,7 @@ def test_model_lists_follow_the_contract() -> None:
         (n, n) for n in fc.FEATURE_NAMES
     ]
     values = sql[sql.index("feature_values as (") : sql.index("source_patterns as (")]
-    assert re.findall(r"coalesce\(candidates\.(\w+)_source, 'none'\)", values) == list(
-        fc.FEATURE_NAMES
-    )
+    assert re.findall(r"coalesce\(candidates\.(\w+)_source, 'none'\)", values) == list(fc.FEATURE_NAMES)
     assert re.findall(r"end as (\w+)", values) == list(fc.FEATURE_NAMES)
 
 
@@ -232,8 +284,12 @@ def test_golden_contract_block_equals_the_csv() -> None:
     block = given["meta.feature_contract"]
     assert block == [
         {
-            "feature_index": f.index, "name": f.name, "default_value": f.default,
-            "default_feature": f.default_feature, "role": f.role, "version": f.version,
+            "feature_index": f.index,
+            "name": f.name,
+            "default_value": f.default,
+            "default_feature": f.default_feature,
+            "role": f.role,
+            "version": f.version,
         }
         for f in fc.FEATURES
     ]
@@ -246,7 +302,9 @@ def test_placeholder_check_lists_every_feature() -> None:
     checks = registry.get(MLFS).checks
     check = next(c for c in checks if c.name == "mlfs_early_rows_are_placeholders")
     assert re.findall(r"(\w+) is not null", check.sql) == [
-        "feature_quality_score", "quality_tier", *fc.FEATURE_NAMES,
+        "feature_quality_score",
+        "quality_tier",
+        *fc.FEATURE_NAMES,
     ]
 
 
@@ -256,8 +314,15 @@ def test_docs_are_rendered_from_the_contract() -> None:
 
 
 def test_contract_rejects_a_label_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    row = {"index": "0", "name": "target_points", "definition": "", "source": "", "default": "",
-           "role": "R", "version": "v"}
+    row = {
+        "index": "0",
+        "name": "target_points",
+        "definition": "",
+        "source": "",
+        "default": "",
+        "role": "R",
+        "version": "v",
+    }
     feature = fc._parse(row)
     assert feature.name.startswith("target_")
     monkeypatch.setattr(fc, "seed_path", lambda _: _write_csv(row))

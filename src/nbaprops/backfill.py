@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from nbaprops import registry
+from nbaprops import feature_contract, registry
 from nbaprops.checks import duplicate_dates, entity_counts, extra_check_failures
 from nbaprops.ledger import WHOLE_TABLE, content_hashes, ensure_ledger, observe
+from nbaprops.ml.schema import ensure_prediction_tables
 from nbaprops.partitions import DateRange, chunks, expected_dates, install_settings
 from nbaprops.registry import Table
 from nbaprops.warehouse import Warehouse
@@ -92,11 +93,8 @@ def prepare(wh: Warehouse) -> None:
     """Ledger tables, the settings view and the feature contract the models read."""
     ensure_ledger(wh)
     install_settings(wh)
-    try:
-        from nbaprops import feature_contract
-    except ImportError:  # pragma: no cover - the contract ships with the package
-        return
     feature_contract.install(wh)
+    ensure_prediction_tables(wh)  # the grading model reads the predictions table
 
 
 def observe_inputs(wh: Warehouse, tables: list[Table], run_id: str) -> None:
@@ -251,7 +249,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
             check_rows.append(("entity_coverage", day, ok, share, ENTITY_MIN_SHARE))
             if not ok:
                 failed.append("entity_coverage")
-        elif not counts.get(day):
+        elif not counts.get(day) and not table.extra.get("allow_empty"):
             failed.append("no_rows")
         for check in table.checks:
             bad = extra[check.name].get(day, 0)

@@ -102,7 +102,12 @@ def schedule(wh: Warehouse, rng: DateRange) -> list[CheckResult]:
     if wh.table_exists("raw.nbacom_schedule_game_ids"):
         ids = wh.rows(
             """
-            select s.game_id, min(s.game_date), bool_or(g.game_id is not null)
+            with reported as (  -- games quarantined by name (SPEC §3.3: no input names the home team)
+                select distinct json_extract_string(raw_record, '$.game_id') as game_id
+                from meta.quarantine
+                where target_table = 'raw.schedule_games' and reason = 'unresolved_game')
+            select s.game_id, min(s.game_date),
+                   bool_or(g.game_id is not null or s.game_id in (select game_id from reported))
             from raw.nbacom_schedule_game_ids s
             left join raw.schedule_games g on g.game_id = s.game_id
             where s.game_date between ? and ? and s.season_phase in (select unnest(?))

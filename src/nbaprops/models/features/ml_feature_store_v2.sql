@@ -209,6 +209,12 @@ schedule as (
 ),
 
 -- Step 1: the row set. One row per (game_date, player_id), with the bootstrap flag.
+first_team as (
+    select game_date, player_id, min(team_abbr) as team_abbr
+    from upcg_all
+    group by game_date, player_id
+),
+
 upcg_rows as (
     select
         upcg_all.*,
@@ -218,13 +224,13 @@ upcg_rows as (
             false
         ) as early_season_flag
     from upcg_all
+    inner join first_team
+        on first_team.game_date = upcg_all.game_date
+        and first_team.player_id = upcg_all.player_id
+        and first_team.team_abbr = upcg_all.team_abbr
     left join calendar
         on calendar.season_year = upcg_all.season_year
     cross join settings
-    qualify row_number() over (
-        partition by upcg_all.game_date, upcg_all.player_id
-        order by upcg_all.team_abbr asc nulls first, upcg_all.game_id asc nulls first
-    ) = 1
 ),
 
 -- Step 2: the player's played games of each season, numbered, with windows that END at that game.
@@ -663,27 +669,19 @@ shot_seasons as (
 ),
 
 -- The season usage of each team-game's listed-inactive players (the row's own is removed below).
--- A window with a total order (not a hash aggregate) keeps the float sum deterministic.
-inactive_usage as (
+-- Summed in millionths as integers, so the sum does not depend on the order of aggregation.
+inactive_usage_rows as (
     select
         upcg_rows.game_date,
         upcg_rows.player_id,
-        sum(
-            case
-                when upcg_rows.is_listed_inactive
-                    then coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0)
-                else 0
-            end
-        ) over (
-            partition by upcg_rows.game_id, upcg_rows.team_abbr
-            order by upcg_rows.player_id asc nulls first
-            rows between unbounded preceding and unbounded following
-        ) as inactive_usage_sum,
+        upcg_rows.game_id,
+        upcg_rows.team_abbr,
         case
-            when upcg_rows.is_listed_inactive
-                then coalesce(pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0)
+            when upcg_rows.is_listed_inactive then cast(round(1000000 * coalesce(
+                pdc.usage_rate_avg_season, player_history.usage_rate_avg_season, 0
+            )) as bigint)
             else 0
-        end as own_inactive_usage
+        end as usage_millionths
     from upcg_rows
     left join pdc
         on pdc.cache_date = upcg_rows.game_date
@@ -692,6 +690,24 @@ inactive_usage as (
         on player_history.game_date = upcg_rows.game_date
         and player_history.player_id = upcg_rows.player_id
         and player_history.season_year = upcg_rows.season_year
+),
+
+inactive_usage_teams as (
+    select game_id, team_abbr, sum(usage_millionths) as usage_millionths
+    from inactive_usage_rows
+    group by game_id, team_abbr
+),
+
+inactive_usage as (
+    select
+        inactive_usage_rows.game_date,
+        inactive_usage_rows.player_id,
+        cast(inactive_usage_teams.usage_millionths - inactive_usage_rows.usage_millionths as double)
+        / 1000000 as inactive_teammate_usage
+    from inactive_usage_rows
+    inner join inactive_usage_teams
+        on inactive_usage_teams.game_id = inactive_usage_rows.game_id
+        and inactive_usage_teams.team_abbr = inactive_usage_rows.team_abbr
 ),
 
 -- Step 7: every feature's first-available candidate (value, source); no defaults here.
@@ -759,8 +775,7 @@ inputs as (
         team_history.hist_games_found,
         team_history.hist_game_dates,
         team_history.blowout_minutes_risk as team_blowout_minutes_risk,
-        inactive_usage.inactive_usage_sum - inactive_usage.own_inactive_usage
-            as inactive_teammate_usage
+        inactive_usage.inactive_teammate_usage
     from upcg_rows
     left join shot_seasons
         on shot_seasons.season_year = upcg_rows.season_year
