@@ -1,4 +1,4 @@
-"""Backfill: plan (missing / failed / stale partitions) → run (stage, audit, publish) → record.
+"""Backfill runs: stage, audit and publish each planned batch, then record it in the ledger.
 
 Grain of the work: one (table, date) partition. Each model runs set-based: one statement for the
 whole planned range, or one per batch of `batch_days`; each batch is staged, audited and published
@@ -8,20 +8,19 @@ mix, and re-running the same command finishes the job.
 
 from __future__ import annotations
 
-import bisect
 import os
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from nbaprops import feature_contract, registry
+from nbaprops import registry
 from nbaprops.checks import duplicate_dates, entity_counts, extra_check_failures
-from nbaprops.ledger import WHOLE_TABLE, content_hashes, ensure_ledger, observe
-from nbaprops.ml.schema import ensure_prediction_tables
-from nbaprops.partitions import DateRange, chunks, expected_dates, install_settings
+from nbaprops.ledger import content_hashes
+from nbaprops.partitions import chunks
+from nbaprops.planner import Plan, PlanItem, ledger_reasons
 from nbaprops.registry import Table
 from nbaprops.warehouse import Warehouse
 
@@ -47,163 +46,6 @@ def crash_point(name: str) -> None:
     _CRASH_COUNTS[name] = _CRASH_COUNTS.get(name, 0) + 1
     if _CRASH_COUNTS[name] == int(nth or 1):
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-@dataclass
-class PlanItem:
-    """The partitions of one table that this run must build, each with its reason."""
-
-    table: Table
-    reasons: dict[date, str] = field(default_factory=dict)
-    skipped: list[date] = field(default_factory=list)
-    expected: list[date] = field(default_factory=list)
-
-    @property
-    def dates(self) -> list[date]:
-        return sorted(self.reasons)
-
-
-@dataclass
-class Plan:
-    rng: DateRange
-    items: list[PlanItem]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            item.table.name: {
-                "dates": len(item.reasons),
-                "reasons": summarize(item.reasons),
-            }
-            for item in self.items
-        }
-
-
-def summarize(reasons: dict[date, str]) -> dict[str, Any]:
-    """Group dates by reason: count, first and last."""
-    groups: dict[str, list[date]] = {}
-    for d, why in sorted(reasons.items()):
-        groups.setdefault(why.split(" from ")[0], []).append(d)
-    return {
-        why: {"count": len(ds), "first": ds[0].isoformat(), "last": ds[-1].isoformat()}
-        for why, ds in groups.items()
-    }
-
-
-def prepare(wh: Warehouse) -> None:
-    """Ledger tables, the settings view and the feature contract the models read."""
-    ensure_ledger(wh)
-    install_settings(wh)
-    feature_contract.install(wh)
-    ensure_prediction_tables(wh)  # the grading model reads the predictions table
-
-
-def observe_inputs(wh: Warehouse, tables: list[Table], run_id: str) -> None:
-    """Fingerprint every non-registered input (raw.*, meta.*) per date or as a whole."""
-    registered = {t.name for t in registry.all_tables()}
-    inputs = sorted({i for t in tables for i in t.inputs if i not in registered})
-    for name in inputs:
-        if not wh.table_exists(name):
-            if (
-                name.startswith("meta.")
-                and wh.scalar(
-                    "select count(*) from information_schema.tables where table_schema || '.' || "
-                    "table_name = ?",
-                    [name],
-                )
-                == 0
-            ):
-                continue
-            continue
-        date_col = "game_date" if "game_date" in wh.columns(name) else None
-        observe(wh, name, content_hashes(wh, name, date_col), run_id)
-
-
-def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
-    """Find every missing, failed or stale partition of the phases up to `through`."""
-    prepare(wh)
-    phases = registry.phases_through(through)
-    tables = [t for t in registry.all_tables() if t.phase in phases]
-    observe_inputs(wh, tables, run_id)
-    feeds = {i for t in tables for i in t.inputs}
-    history = DateRange(history_start(wh, rng.start), rng.end, rng.season_phases)
-    items: list[PlanItem] = []
-    planned: dict[str, list[date]] = {}
-    for table in tables:
-        item = PlanItem(table)
-        # a table other planned tables read is also built over the history their windows need
-        own = history if table.name in feeds else rng
-        # `build` dates: what the engine writes (e.g. placeholders and future slates), a superset
-        # of the `expected` dates that coverage is measured against
-        expected = expected_dates(wh, table.build, own)
-        if table.build.endswith("post_bootstrap"):
-            everything = expected_dates(wh, "final", own)
-            item.skipped = sorted(set(everything) - set(expected))
-        item.expected = expected
-        for d, why in ledger_reasons(wh, table, expected).items():
-            item.reasons[d] = why
-        upstream = sorted({d for i in table.inputs for d in planned.get(i, [])})
-        for d in expected:
-            if d in item.reasons or not upstream:
-                continue
-            k = bisect.bisect_left(upstream, d - timedelta(days=table.reach_days))
-            if k < len(upstream) and upstream[k] <= d:
-                item.reasons[d] = f"stale from {upstream[k]} (upstream rebuild)"
-        planned[table.name] = [d for d, why in item.reasons.items() if why != "failed"]
-        items.append(item)
-    return Plan(rng, items)
-
-
-def history_start(wh: Warehouse, start: date) -> date:
-    """Start of the season before the one `start` falls in: every window (season to date, the
-    previous season's roster, 365-day opponent history) reads at most that far back."""
-    seasons = [r[0] for r in wh.rows(
-        "select season_start from raw.season_calendar where season_start <= ? order by 1 desc limit 2",
-        [start],
-    )]
-    return min([start, *seasons[-1:]]) if seasons else start
-
-
-def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[date, str]:
-    """Expected dates that are missing, failed, or stale against a changed input partition."""
-    if not expected:
-        return {}
-    wh.register_dates("_expected", expected)
-    present = (
-        f"select {table.date_column} as d, count(*) as n from {table.name} group by 1"
-        if wh.table_exists(table.name)
-        else "select cast(null as date) as d, 0 as n where false"
-    )
-    rows = wh.rows(
-        f"""
-        with led as (select partition_date, status, built_at, rows_written from meta.partitions
-                     where table_name = ?),
-        present as ({present}),
-        inp as (select partition_date, content_changed_at from meta.partitions
-                where table_name in (select unnest(?)))
-        select e.d, l.status,
-               (select min(i.partition_date) from inp i
-                where i.content_changed_at > l.built_at
-                  and (i.partition_date = ? or i.partition_date between e.d - ? and e.d)) as stale_from,
-               coalesce(p.n, 0) <> coalesce(l.rows_written, 0) as tampered
-        from _expected e left join led l on l.partition_date = e.d
-        left join present p on p.d = e.d
-        """,
-        [table.name, list(table.inputs) or [""], WHOLE_TABLE, table.reach_days],
-    )
-    wh.unregister("_expected")
-    out: dict[date, str] = {}
-    for d, status, stale_from, tampered in rows:
-        if status is None:
-            out[d] = "missing"
-        elif status == "complete" and tampered:
-            # the ledger is checked against the table: rows deleted or added outside the engine
-            out[d] = "missing (rows differ from the ledger)"
-        elif status == "failed":
-            # a retry of a failed partition whose inputs did not change cannot change downstream
-            out[d] = "failed" if stale_from is None else f"failed, stale from {stale_from}"
-        elif stale_from is not None:
-            out[d] = "stale from " + ("an input table" if stale_from == WHOLE_TABLE else str(stale_from))
-    return out
 
 
 @dataclass

@@ -15,9 +15,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from nbaprops import registry
-from nbaprops.backfill import make_plan, run_plan
+from nbaprops.backfill import run_plan
 from nbaprops.errors import GateFailed, UsageError
 from nbaprops.partitions import DateRange, expected_dates
+from nbaprops.planner import make_plan
 from nbaprops.runs import finish_run, start_run
 from nbaprops.validate.gates import gate_results, season_label
 from nbaprops.validate.results import CheckResult

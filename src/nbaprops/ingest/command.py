@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from nbaprops.ingest.run import IngestReport, ingest_directory
+from nbaprops.ingest.run import ConformStep, IngestReport, ingest_directory
 from nbaprops.runs import finish_run, start_run
 from nbaprops.warehouse import Warehouse
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from nbaprops.ingest.live import LiveRequest
 
 
-def conform_steps() -> list:  # type: ignore[type-arg]
+def conform_steps() -> list[ConformStep]:
     """The conform steps, in order: schedule, arenas, identities."""
     from nbaprops.ingest import conform
 

@@ -262,7 +262,8 @@ def ensure_raw_table(wh: Warehouse, fmt: FileFormat) -> None:
     if wh.table_exists(fmt.table):
         return
     header = [c.source for c in fmt.columns]
-    empty = pa.table({h: pa.array([], pa.string()) for h in header} | {"staged_line": pa.array([], pa.int64())})
+    strings = {h: pa.array([], pa.string()) for h in header}
+    empty = pa.table(strings | {"staged_line": pa.array([], pa.int64())})
     wh.register("_staged_strings", empty)
     out_cols = [c.name for c in fmt.columns] + [name for name, _ in fmt.derived]
     wh.execute(

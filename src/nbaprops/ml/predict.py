@@ -68,7 +68,8 @@ def ensure_features(wh: Warehouse, day: date, run_id: str) -> list[str]:
     """Build `day`'s Phase 4 partitions when it has UPCG rows but no feature rows (a scheduled date);
     returns the tables built. A date that already has feature rows is left alone."""
     from nbaprops import registry
-    from nbaprops.backfill import build_batch, prepare
+    from nbaprops.backfill import build_batch
+    from nbaprops.planner import prepare
 
     if wh.scalar(f"select count(*) from {MLFS} where game_date = ?", [day]):
         return []
