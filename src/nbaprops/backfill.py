@@ -195,13 +195,19 @@ def publish(
 
 
 def historical_completeness(wh: Warehouse, table: Table, dates: list[date]) -> dict[date, bool]:
-    """Phase 4 / feature dates whose recent Phase 3 history (same season) has a missing date."""
+    """Phase 4 / feature dates whose recent Phase 3 history (same season) has a missing date.
+
+    A season-phase for which no source has any player rows (e.g. a Cup final the league logs do not
+    cover) is not a hole in the history: it is reported by `validate` as uncoverable instead.
+    """
     if table.phase not in ("precompute", "features"):
         return {}
     rows = wh.rows(
         """
         with days as (select d from _planned),
+        covered as (select distinct season_year, season_phase from analytics.player_game_summary),
         sched as (select distinct g.game_date, g.season_year from raw.schedule_games g
+                  join covered c using (season_year, season_phase)
                   where g.game_status = 'final'),
         pgs as (select partition_date from meta.partitions
                 where table_name = 'analytics.player_game_summary' and status = 'complete')
