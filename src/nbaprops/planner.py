@@ -127,11 +127,14 @@ def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
 def history_start(wh: Warehouse, start: date) -> date:
     """Start of the season before the one `start` falls in: every window (season to date, the
     previous season's roster, 365-day opponent history) reads at most that far back."""
-    seasons = [r[0] for r in wh.rows(
-        "select season_start from raw.season_calendar where season_start <= ? order by 1 desc limit 2",
-        [start],
-    )]
-    return min([start, *seasons[-1:]]) if seasons else start
+    seasons = wh.rows(
+        "select c.season_start, max(g.game_date) from raw.season_calendar c "
+        "join raw.schedule_games g using (season_year) group by 1 order by 1"
+    )
+    current = next((i for i, (_, last) in enumerate(seasons) if last >= start), None)
+    if current is None:
+        return start
+    return min(start, seasons[max(current - 1, 0)][0])
 
 
 def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[date, str]:
