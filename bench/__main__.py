@@ -21,14 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.batching import batching
-from bench.build import full_build, incremental, next_game_date
-from bench.proc import commit, machine
-from bench.profile import profile_model
-from bench.scaling import scaling
-from bench.scan import scan_floor
-from nbaprops import registry
-from nbaprops.config import default_data_dir
+from bench import proc
 
 SECTIONS = ("scan", "full", "profile", "batching", "incremental", "scaling")
 
@@ -49,6 +42,8 @@ def log(msg: str) -> None:
 
 def default_through() -> str:
     """Predictions once a predictions model is registered; features until then."""
+    from nbaprops import registry
+
     phases = {t.phase for t in registry.all_tables()}
     return "predictions" if "predictions" in phases else "features"
 
@@ -117,17 +112,31 @@ def judge(measured: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sections = [s for s in SECTIONS if s in args.only.split(",")]
-    data = args.data or default_data_dir()
-    through = args.through or default_through()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="nbaprops-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    # Measure one fixed version of the code: this process and every child import the snapshot.
+    if "nbaprops" in sys.modules:
+        raise RuntimeError("nbaprops was imported before the source snapshot")
+    source, source_sha = proc.snapshot_source(work)
+    sys.path.insert(0, str(source))
+    from bench.batching import batching
+    from bench.build import full_build, incremental, next_game_date
+    from bench.profile import profile_model
+    from bench.scaling import scaling
+    from bench.scan import scan_floor
+
+    # NBAPROPS_DATA, else ../shared/data beside the checkout (not beside the snapshot)
+    env_data = os.environ.get("NBAPROPS_DATA")
+    data = args.data or (Path(env_data) if env_data else proc.REPO.parent / "shared" / "data")
+    through = args.through or default_through()
     report: dict[str, Any] = {
         "bench": "nbaprops",
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
-        "commit": commit(),
-        "machine": machine(),
+        "commit": proc.commit(),
+        "source_sha256": source_sha,
+        "machine": proc.machine(),
         "data": str(data),
         "through": through,
         "workdir": str(work) if args.keep else None,
@@ -170,11 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     def ingested() -> Path:
         if "ingested" not in state:
             from bench.build import summarize_ingest
-            from bench.proc import run_cli
 
             db = work / "ingested.duckdb"
             args_ = ["ingest", "--source", "files", "--path", str(data), "--db", str(db)]
-            stage = run_cli("ingest", args_, work)
+            stage = proc.run_cli("ingest", args_, work)
             state["ingest_only"] = summarize_ingest(stage)
             state["ingested"] = db
         return Path(state["ingested"])

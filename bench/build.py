@@ -58,7 +58,12 @@ def summarize_backfill(stage: Stage) -> dict[str, Any]:
         "gates_refused": sorted({g.get("check", "") for g in p.get("gates", [])}),
         "phases": phases,
         "models": {
-            m["table"]: {"seconds": m["seconds"], "rows": m["rows"], "batches": m["batches"]}
+            m["table"]: {
+                "seconds": m["seconds"],
+                "rows": m["rows"],
+                "batches": m["batches"],
+                "partitions_failed": m["partitions_failed"],
+            }
             for m in p["models"]
         },
     }

@@ -16,6 +16,8 @@ from nbaprops.ledger import hash_expr
 from nbaprops.warehouse import Warehouse
 
 NUMERIC = ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT")
+#: Differences below this, on matching rows only, are float rounding (summation order), not logic.
+FLOAT_TOLERANCE = 1e-5
 LEDGER_COLUMNS = (
     "table_name, partition_date, status, rows_written, rows_expected, checks_passed, failed_checks, "
     "content_hash, hist_complete"
@@ -59,8 +61,12 @@ def compare(a: Path, b: Path, phase: str = "features") -> dict[str, Any]:
             entry |= {"rows_other": fb[name]["rows"]}
         result["tables"][name] = entry
     differing = [t for t in tables if not result["tables"][t.name]["identical"]]
+    result["identical_up_to_float_rounding"] = result["identical"]
     if differing:
         result["diagnostics"] = diagnose(a, b, differing)
+        result["identical_up_to_float_rounding"] = all(
+            isinstance(d, dict) and d["float_rounding_only"] for d in result["diagnostics"].values()
+        )
     return result
 
 
@@ -85,14 +91,20 @@ def diagnose(a: Path, b: Path, tables: list[registry.Table]) -> dict[str, Any]:
             cols = [c for c in wh.columns(t.name) if c not in ("run_id", "processed_at")]
             other = f"other.{t.name}"
             key = " and ".join(f'x."{k}" = y."{k}"' for k in t.grain)
-            per_col = ", ".join(f'count(*) filter (where x."{c}" is distinct from y."{c}")' for c in cols)
-            row = wh.rows(
+            only_first, only_second = wh.rows(
                 f"select count(*) filter (where y.{t.grain[0]} is null), "
-                f"count(*) filter (where x.{t.grain[0]} is null), {per_col} "
+                f"count(*) filter (where x.{t.grain[0]} is null) "
                 f"from {t.name} x full join {other} y on {key}"
             )[0]
-            diff_cols = {c: int(n) for c, n in zip(cols, row[2:], strict=True) if n}
-            detail: dict[str, Any] = {"only_first": int(row[0]), "only_second": int(row[1]), "columns": {}}
+            # columns compared on the rows both sides have (one row per grain key)
+            per_col = ", ".join(f'count(*) filter (where x."{c}" is distinct from y."{c}")' for c in cols)
+            counts = wh.rows(f"select {per_col} from {t.name} x join {other} y on {key}")[0]
+            diff_cols = {c: int(n) for c, n in zip(cols, counts, strict=True) if n}
+            detail: dict[str, Any] = {
+                "only_first": int(only_first),
+                "only_second": int(only_second),
+                "columns": {},
+            }
             for c, n in sorted(diff_cols.items(), key=lambda kv: -kv[1])[:15]:
                 info: dict[str, Any] = {"rows_differing": n}
                 if types.get(c, "").split("(")[0] in NUMERIC:
@@ -100,5 +112,11 @@ def diagnose(a: Path, b: Path, tables: list[registry.Table]) -> dict[str, Any]:
                         f'select max(abs(x."{c}" - y."{c}")) from {t.name} x join {other} y on {key}'
                     )
                 detail["columns"][c] = info
+            detail["float_rounding_only"] = (
+                not only_first
+                and not only_second
+                and all((i.get("max_abs_diff") or 1.0) < FLOAT_TOLERANCE for i in detail["columns"].values())
+                and len(diff_cols) <= 15
+            )
             out[t.name] = detail
     return out

@@ -6,6 +6,7 @@ Also: the machine description (cores, memory, load) and the commit, read from `.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -18,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+#: The nbaprops source the children run: a snapshot taken when the run starts (`snapshot_source`),
+#: so that edits to the working tree during a long run cannot change what is measured halfway.
+SOURCE = REPO / "src"
 
 #: Variables that would change what a child builds or how: never inherited by a benchmark stage.
 SCRUBBED = ("NBAPROPS_DB", "NBAPROPS_CRASH_AT", "NBAPROPS_ENGINE")
@@ -67,7 +71,7 @@ class Stage:
 
 def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
-    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(SOURCE) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
 
@@ -106,6 +110,21 @@ def run_cli(name: str, args: list[str], log_dir: Path) -> Stage:
         stage.payload = None
     stage.stderr_tail = "\n".join(err_path.read_text(errors="replace").strip().splitlines()[-6:])
     return stage
+
+
+def snapshot_source(work: Path) -> tuple[Path, str]:
+    """Copy `src/nbaprops` into the scratch folder; returns its path and a sha256 of its files."""
+    global SOURCE
+    dst = work / "src"
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(
+        REPO / "src" / "nbaprops", dst / "nbaprops", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
+    digest = hashlib.sha256()
+    for f in sorted(p for p in (dst / "nbaprops").rglob("*") if p.is_file()):
+        digest.update(str(f.relative_to(dst)).encode() + b"\0" + f.read_bytes())
+    SOURCE = dst
+    return dst, digest.hexdigest()
 
 
 def copy_db(src: Path, dst: Path) -> Path:

@@ -257,7 +257,7 @@ def test_model_lists_follow_the_contract() -> None:
     """The defaults pivot and the source pattern name every contract feature once, in order."""
     sql = registry.get(MLFS).sql
     defaults = sql[sql.index("contract_defaults as (") : sql.index("feature_values as (")]
-    assert re.findall(r"when name = '(\w+)' then default_value end\) as (\w+)", defaults) == [
+    assert re.findall(r"when name = '(\w+)' then default_value end\)\s+as (\w+)", defaults) == [
         (n, n) for n in fc.FEATURE_NAMES
     ]
     values = sql[sql.index("feature_values as (") : sql.index("source_patterns as (")]

@@ -187,31 +187,15 @@ def status(db: str | None, as_json: bool) -> None:
 @app.command()
 @click.option("--seasons", type=click.IntRange(min=1), default=2, help="Synthetic seasons")
 @click.option("--seed", type=int, default=7)
+@click.option("--report-dir", type=click.Path(path_type=Path), default=Path("demo-report"),
+              help="Where the report and dashboard go")
 @db_option
-def demo(seasons: int, seed: int, db: str | None) -> None:
-    """The main job on a fresh clone: synthetic league → ingest → backfill → status."""
-    from nbaprops import registry
-    from nbaprops.backfill_command import run_backfill, status_rows
-    from nbaprops.ingest.command import print_report, run_ingest
+def demo(seasons: int, seed: int, db: str | None, report_dir: Path) -> None:
+    """The main job: synthetic league → ingest → backfill → readiness → train → predict → grade → report."""
+    from nbaprops.demo import run_demo
 
     with open_warehouse(db) as wh:
-        report = run_ingest(wh, "synthetic", None, seasons, seed)
-        print_report(out, report)
-        last = max((t.phase for t in registry.all_tables()), key=registry.PHASES.index)
-        summary = run_backfill(
-            wh, None, None, last, False, None, ("regular", "play_in", "playoffs", "cup_final"), False
-        )
-        for m in summary["models"]:
-            out.print(
-                f"{m['table']}: {m['partitions_written']} partitions, {m['rows']:,} rows, {m['seconds']:.2f}s"
-            )
-        rows = status_rows(wh)
-    done = sum(r["complete"] for r in rows)
-    expected = sum(r["expected"] for r in rows)
-    out.print(
-        f"backfill {summary['status']} in {summary['seconds']:.1f}s: {done}/{expected} "
-        f"expected partitions complete across {len({r['table'] for r in rows})} tables"
-    )
+        run_demo(wh, seasons, seed, report_dir, out)
 
 
 @app.command("sql")

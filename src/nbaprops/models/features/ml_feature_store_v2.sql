@@ -235,6 +235,9 @@ upcg_rows as (
 
 -- Step 2: the player's played games of each season, numbered, with windows that END at that game.
 -- A row's features read the windows of its last played game before d (game_seq = games_before).
+-- Windows sum integers (points, seconds played, usage in millionths), and means, deviations and
+-- slopes are formed from those exact sums: a float sum's result depends on the order the engine
+-- adds the rows in, and the output must not depend on how a range is split into batches.
 played as (
     select
         player_id,
@@ -244,8 +247,9 @@ played as (
         team_abbr,
         opponent_team_abbr,
         cast(points as double) as points,
-        cast(minutes_played as double) as minutes_played,
-        cast(usage_rate as double) as usage_rate,
+        cast(points as bigint) as points_int,
+        cast(round(60 * minutes_played) as bigint) as seconds_played,
+        cast(round(1000000 * usage_rate) as bigint) as usage_millionths,
         cast(points_line as double) as points_line,
         row_number() over (
             partition by player_id, season_year
@@ -286,6 +290,136 @@ played_segments as (
     from played_changes
 ),
 
+played_sums as (
+    select
+        player_id,
+        season_year,
+        game_seq,
+        game_date,
+        team_abbr,
+        points_line,
+        row_number() over (
+            partition by player_id, season_year, segment_id order by game_seq asc nulls first
+        ) as segment_games,
+        sum(points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 2 preceding and current row
+        ) as points_sum_3,
+        count(*) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 2 preceding and current row
+        ) as games_3,
+        sum(points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 4 preceding and current row
+        ) as points_sum_5,
+        count(*) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 4 preceding and current row
+        ) as games_last_5,
+        sum(points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 1 preceding and current row
+        ) as points_sum_newest_2,
+        count(*) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 1 preceding and current row
+        ) as games_newest_2,
+        sum(points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 4 preceding and 2 preceding
+        ) as points_sum_older_3,
+        count(*) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 4 preceding and 2 preceding
+        ) as games_older_3,
+        sum(points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as points_sum_10,
+        sum(points_int * points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as points_sq_sum_10,
+        count(*) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as games_last_10,
+        sum(game_seq) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as seq_sum_10,
+        sum(game_seq * game_seq) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as seq_sq_sum_10,
+        sum(game_seq * points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as seq_points_sum_10,
+        sum(points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 6 preceding and current row
+        ) as points_sum_7,
+        count(*) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 6 preceding and current row
+        ) as games_last_7,
+        sum(game_seq) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 6 preceding and current row
+        ) as seq_sum_7,
+        sum(game_seq * game_seq) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 6 preceding and current row
+        ) as seq_sq_sum_7,
+        sum(game_seq * points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 6 preceding and current row
+        ) as seq_points_sum_7,
+        sum(points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as points_sum_season,
+        sum(points_int * points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as points_sq_sum_season,
+        count(*) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as games_season,
+        sum(seconds_played) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as seconds_sum_10,
+        sum(seconds_played * seconds_played) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as seconds_sq_sum_10,
+        sum(usage_millionths) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 4 preceding and current row
+        ) as usage_sum_5,
+        count(usage_millionths) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between 4 preceding and current row
+        ) as usage_games_last_5,
+        sum(usage_millionths) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as usage_sum_season,
+        count(usage_millionths) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as usage_games_season,
+        count(points_line) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as lined_games
+    from played_segments
+),
+
 played_windows as (
     select
         player_id as window_player_id,
@@ -294,93 +428,58 @@ played_windows as (
         game_date as last_game_date,
         team_abbr as last_team_abbr,
         points_line as last_points_line,
-        row_number() over (
-            partition by player_id, season_year, segment_id order by game_seq asc nulls first
-        ) as segment_games,
-        avg(points) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 2 preceding and current row
-        ) as points_avg_last_3,
-        avg(points) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and current row
-        ) as points_avg_last_5,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and current row
-        ) as games_last_5,
-        avg(points) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 1 preceding and current row
-        ) as points_avg_newest_2,
-        avg(points) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and 2 preceding
-        ) as points_avg_older_3,
-        avg(points) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as points_avg_last_10,
-        stddev_samp(points) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as points_std_last_10,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as games_last_10,
-        regr_slope(points, game_seq) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as points_slope_last_10,
-        regr_slope(points, game_seq) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 6 preceding and current row
-        ) as points_slope_last_7,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 6 preceding and current row
-        ) as games_last_7,
-        avg(points) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as points_avg_season,
-        stddev_samp(points) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as points_std_season,
-        avg(minutes_played) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as minutes_avg_last_10,
-        stddev_samp(minutes_played) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as minutes_std_last_10,
-        sum(points) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) / nullif(sum(minutes_played) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ), 0) as ppm_avg_last_10,
-        avg(usage_rate) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and current row
-        ) as usage_rate_avg_last_5,
-        count(usage_rate) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and current row
-        ) as usage_games_last_5,
-        avg(usage_rate) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as usage_rate_avg_season,
-        count(points_line) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as lined_games
-    from played_segments
+        segment_games,
+        games_last_5,
+        games_last_10,
+        games_last_7,
+        usage_games_last_5,
+        lined_games,
+        cast(points_sum_3 as double) / games_3 as points_avg_last_3,
+        cast(points_sum_5 as double) / games_last_5 as points_avg_last_5,
+        cast(points_sum_newest_2 as double) / games_newest_2 as points_avg_newest_2,
+        cast(points_sum_older_3 as double) / nullif(games_older_3, 0) as points_avg_older_3,
+        cast(points_sum_10 as double) / games_last_10 as points_avg_last_10,
+        case
+            when games_last_10 >= 2 then sqrt(greatest(
+                (
+                    cast(points_sq_sum_10 as double)
+                    - cast(points_sum_10 as double) * points_sum_10 / games_last_10
+                )
+                / (games_last_10 - 1),
+                0
+            ))
+        end as points_std_last_10,
+        cast(games_last_10 * seq_points_sum_10 - seq_sum_10 * points_sum_10 as double)
+        / nullif(games_last_10 * seq_sq_sum_10 - seq_sum_10 * seq_sum_10, 0) as points_slope_last_10,
+        cast(games_last_7 * seq_points_sum_7 - seq_sum_7 * points_sum_7 as double)
+        / nullif(games_last_7 * seq_sq_sum_7 - seq_sum_7 * seq_sum_7, 0) as points_slope_last_7,
+        cast(points_sum_season as double) / games_season as points_avg_season,
+        case
+            when games_season >= 2 then sqrt(greatest(
+                (
+                    cast(points_sq_sum_season as double)
+                    - cast(points_sum_season as double) * points_sum_season / games_season
+                )
+                / (games_season - 1),
+                0
+            ))
+        end as points_std_season,
+        cast(seconds_sum_10 as double) / (60 * games_last_10) as minutes_avg_last_10,
+        case
+            when games_last_10 >= 2 then sqrt(greatest(
+                (
+                    cast(seconds_sq_sum_10 as double)
+                    - cast(seconds_sum_10 as double) * seconds_sum_10 / games_last_10
+                )
+                / (games_last_10 - 1),
+                0
+            )) / 60
+        end as minutes_std_last_10,
+        60 * cast(points_sum_10 as double) / nullif(seconds_sum_10, 0) as ppm_avg_last_10,
+        cast(usage_sum_5 as double) / 1000000 / nullif(usage_games_last_5, 0) as usage_rate_avg_last_5,
+        cast(usage_sum_season as double) / 1000000 / nullif(usage_games_season, 0)
+            as usage_rate_avg_season
+    from played_sums
 ),
 
 -- The player's lined played games (a points line existed), numbered, windows ending at the game.
@@ -1059,7 +1158,8 @@ contract_defaults as (
         max(case when name = 'points_std_last_10' then default_value end) as points_std_last_10,
         max(case when name = 'games_in_last_7_days' then default_value end) as games_in_last_7_days,
         max(case when name = 'fatigue_score' then default_value end) as fatigue_score,
-        max(case when name = 'shot_zone_mismatch_score' then default_value end) as shot_zone_mismatch_score,
+        max(case when name = 'shot_zone_mismatch_score' then default_value end)
+            as shot_zone_mismatch_score,
         max(case when name = 'pace_score' then default_value end) as pace_score,
         max(case when name = 'usage_spike_score' then default_value end) as usage_spike_score,
         max(case when name = 'rest_advantage' then default_value end) as rest_advantage,
@@ -1082,7 +1182,8 @@ contract_defaults as (
         max(case when name = 'vegas_opening_line' then default_value end) as vegas_opening_line,
         max(case when name = 'vegas_line_move' then default_value end) as vegas_line_move,
         max(case when name = 'has_vegas_line' then default_value end) as has_vegas_line,
-        max(case when name = 'avg_points_vs_opponent' then default_value end) as avg_points_vs_opponent,
+        max(case when name = 'avg_points_vs_opponent' then default_value end)
+            as avg_points_vs_opponent,
         max(case when name = 'games_vs_opponent' then default_value end) as games_vs_opponent,
         max(case when name = 'minutes_avg_last_10' then default_value end) as minutes_avg_last_10,
         max(case when name = 'ppm_avg_last_10' then default_value end) as ppm_avg_last_10,
@@ -1093,24 +1194,31 @@ contract_defaults as (
         max(case when name = 'star_teammates_out' then default_value end) as star_teammates_out,
         max(case when name = 'game_total_line' then default_value end) as game_total_line,
         max(case when name = 'days_rest' then default_value end) as days_rest,
-        max(case when name = 'minutes_in_last_7_days' then default_value end) as minutes_in_last_7_days,
+        max(case when name = 'minutes_in_last_7_days' then default_value end)
+            as minutes_in_last_7_days,
         max(case when name = 'spread_magnitude' then default_value end) as spread_magnitude,
         max(case when name = 'implied_team_total' then default_value end) as implied_team_total,
         max(case when name = 'points_avg_last_3' then default_value end) as points_avg_last_3,
         max(case when name = 'scoring_trend_slope' then default_value end) as scoring_trend_slope,
-        max(case when name = 'deviation_from_avg_last_3' then default_value end) as deviation_from_avg_last_3,
-        max(case when name = 'teammate_usage_available' then default_value end) as teammate_usage_available,
-        max(case when name = 'usage_rate_avg_last_5' then default_value end) as usage_rate_avg_last_5,
-        max(case when name = 'games_since_structural_change' then default_value end) as games_since_structural_change,
+        max(case when name = 'deviation_from_avg_last_3' then default_value end)
+            as deviation_from_avg_last_3,
+        max(case when name = 'teammate_usage_available' then default_value end)
+            as teammate_usage_available,
+        max(case when name = 'usage_rate_avg_last_5' then default_value end)
+            as usage_rate_avg_last_5,
+        max(case when name = 'games_since_structural_change' then default_value end)
+            as games_since_structural_change,
         max(case when name = 'prop_over_streak' then default_value end) as prop_over_streak,
         max(case when name = 'prop_under_streak' then default_value end) as prop_under_streak,
         max(case when name = 'line_vs_season_avg' then default_value end) as line_vs_season_avg,
         max(case when name = 'prop_line_delta' then default_value end) as prop_line_delta,
         max(case when name = 'over_rate_last_10' then default_value end) as over_rate_last_10,
-        max(case when name = 'line_margin_avg_last_5' then default_value end) as line_margin_avg_last_5,
+        max(case when name = 'line_margin_avg_last_5' then default_value end)
+            as line_margin_avg_last_5,
         max(case when name = 'blowout_minutes_risk' then default_value end) as blowout_minutes_risk,
         max(case when name = 'minutes_std_last_10' then default_value end) as minutes_std_last_10,
-        max(case when name = 'opponent_pace_mismatch' then default_value end) as opponent_pace_mismatch
+        max(case when name = 'opponent_pace_mismatch' then default_value end)
+            as opponent_pace_mismatch
     from contract
 ),
 
@@ -1128,28 +1236,38 @@ feature_values as (
         candidates.is_prediction_eligible,
         case
             when candidates.early_season_flag then null
-            when candidates.points_avg_last_5_source is null then contract_defaults.points_avg_last_5
-            when candidates.points_avg_last_5_source <> 'not_covered' then candidates.points_avg_last_5
+            when candidates.points_avg_last_5_source is null
+                then contract_defaults.points_avg_last_5
+            when candidates.points_avg_last_5_source <> 'not_covered'
+                then candidates.points_avg_last_5
         end as points_avg_last_5,
         case
             when candidates.early_season_flag then null
-            when candidates.points_avg_last_10_source is null then contract_defaults.points_avg_last_10
-            when candidates.points_avg_last_10_source <> 'not_covered' then candidates.points_avg_last_10
+            when candidates.points_avg_last_10_source is null
+                then contract_defaults.points_avg_last_10
+            when candidates.points_avg_last_10_source <> 'not_covered'
+                then candidates.points_avg_last_10
         end as points_avg_last_10,
         case
             when candidates.early_season_flag then null
-            when candidates.points_avg_season_source is null then contract_defaults.points_avg_season
-            when candidates.points_avg_season_source <> 'not_covered' then candidates.points_avg_season
+            when candidates.points_avg_season_source is null
+                then contract_defaults.points_avg_season
+            when candidates.points_avg_season_source <> 'not_covered'
+                then candidates.points_avg_season
         end as points_avg_season,
         case
             when candidates.early_season_flag then null
-            when candidates.points_std_last_10_source is null then contract_defaults.points_std_last_10
-            when candidates.points_std_last_10_source <> 'not_covered' then candidates.points_std_last_10
+            when candidates.points_std_last_10_source is null
+                then contract_defaults.points_std_last_10
+            when candidates.points_std_last_10_source <> 'not_covered'
+                then candidates.points_std_last_10
         end as points_std_last_10,
         case
             when candidates.early_season_flag then null
-            when candidates.games_in_last_7_days_source is null then contract_defaults.games_in_last_7_days
-            when candidates.games_in_last_7_days_source <> 'not_covered' then candidates.games_in_last_7_days_value
+            when candidates.games_in_last_7_days_source is null
+                then contract_defaults.games_in_last_7_days
+            when candidates.games_in_last_7_days_source <> 'not_covered'
+                then candidates.games_in_last_7_days_value
         end as games_in_last_7_days,
         case
             when candidates.early_season_flag then null
@@ -1158,8 +1276,10 @@ feature_values as (
         end as fatigue_score,
         case
             when candidates.early_season_flag then null
-            when candidates.shot_zone_mismatch_score_source is null then contract_defaults.shot_zone_mismatch_score
-            when candidates.shot_zone_mismatch_score_source <> 'not_covered' then candidates.shot_zone_mismatch_score
+            when candidates.shot_zone_mismatch_score_source is null
+                then contract_defaults.shot_zone_mismatch_score
+            when candidates.shot_zone_mismatch_score_source <> 'not_covered'
+                then candidates.shot_zone_mismatch_score
         end as shot_zone_mismatch_score,
         case
             when candidates.early_season_flag then null
@@ -1168,8 +1288,10 @@ feature_values as (
         end as pace_score,
         case
             when candidates.early_season_flag then null
-            when candidates.usage_spike_score_source is null then contract_defaults.usage_spike_score
-            when candidates.usage_spike_score_source <> 'not_covered' then candidates.usage_spike_score
+            when candidates.usage_spike_score_source is null
+                then contract_defaults.usage_spike_score
+            when candidates.usage_spike_score_source <> 'not_covered'
+                then candidates.usage_spike_score
         end as usage_spike_score,
         case
             when candidates.early_season_flag then null
@@ -1193,8 +1315,10 @@ feature_values as (
         end as minutes_change,
         case
             when candidates.early_season_flag then null
-            when candidates.opponent_def_rating_source is null then contract_defaults.opponent_def_rating
-            when candidates.opponent_def_rating_source <> 'not_covered' then candidates.opponent_def_rating
+            when candidates.opponent_def_rating_source is null
+                then contract_defaults.opponent_def_rating
+            when candidates.opponent_def_rating_source <> 'not_covered'
+                then candidates.opponent_def_rating
         end as opponent_def_rating,
         case
             when candidates.early_season_flag then null
@@ -1253,13 +1377,17 @@ feature_values as (
         end as team_win_pct,
         case
             when candidates.early_season_flag then null
-            when candidates.vegas_points_line_source is null then contract_defaults.vegas_points_line
-            when candidates.vegas_points_line_source <> 'not_covered' then candidates.vegas_points_line
+            when candidates.vegas_points_line_source is null
+                then contract_defaults.vegas_points_line
+            when candidates.vegas_points_line_source <> 'not_covered'
+                then candidates.vegas_points_line
         end as vegas_points_line,
         case
             when candidates.early_season_flag then null
-            when candidates.vegas_opening_line_source is null then contract_defaults.vegas_opening_line
-            when candidates.vegas_opening_line_source <> 'not_covered' then candidates.vegas_opening_line
+            when candidates.vegas_opening_line_source is null
+                then contract_defaults.vegas_opening_line
+            when candidates.vegas_opening_line_source <> 'not_covered'
+                then candidates.vegas_opening_line
         end as vegas_opening_line,
         case
             when candidates.early_season_flag then null
@@ -1273,18 +1401,24 @@ feature_values as (
         end as has_vegas_line,
         case
             when candidates.early_season_flag then null
-            when candidates.avg_points_vs_opponent_source is null then contract_defaults.avg_points_vs_opponent
-            when candidates.avg_points_vs_opponent_source <> 'not_covered' then candidates.avg_points_vs_opponent
+            when candidates.avg_points_vs_opponent_source is null
+                then contract_defaults.avg_points_vs_opponent
+            when candidates.avg_points_vs_opponent_source <> 'not_covered'
+                then candidates.avg_points_vs_opponent
         end as avg_points_vs_opponent,
         case
             when candidates.early_season_flag then null
-            when candidates.games_vs_opponent_source is null then contract_defaults.games_vs_opponent
-            when candidates.games_vs_opponent_source <> 'not_covered' then candidates.games_vs_opponent
+            when candidates.games_vs_opponent_source is null
+                then contract_defaults.games_vs_opponent
+            when candidates.games_vs_opponent_source <> 'not_covered'
+                then candidates.games_vs_opponent
         end as games_vs_opponent,
         case
             when candidates.early_season_flag then null
-            when candidates.minutes_avg_last_10_source is null then contract_defaults.minutes_avg_last_10
-            when candidates.minutes_avg_last_10_source <> 'not_covered' then candidates.minutes_avg_last_10
+            when candidates.minutes_avg_last_10_source is null
+                then contract_defaults.minutes_avg_last_10
+            when candidates.minutes_avg_last_10_source <> 'not_covered'
+                then candidates.minutes_avg_last_10
         end as minutes_avg_last_10,
         case
             when candidates.early_season_flag then null
@@ -1303,8 +1437,10 @@ feature_values as (
         end as pts_slope_10g,
         case
             when candidates.early_season_flag then null
-            when candidates.pts_vs_season_zscore_source is null then contract_defaults.pts_vs_season_zscore
-            when candidates.pts_vs_season_zscore_source <> 'not_covered' then candidates.pts_vs_season_zscore
+            when candidates.pts_vs_season_zscore_source is null
+                then contract_defaults.pts_vs_season_zscore
+            when candidates.pts_vs_season_zscore_source <> 'not_covered'
+                then candidates.pts_vs_season_zscore
         end as pts_vs_season_zscore,
         case
             when candidates.early_season_flag then null
@@ -1313,8 +1449,10 @@ feature_values as (
         end as breakout_flag,
         case
             when candidates.early_season_flag then null
-            when candidates.star_teammates_out_source is null then contract_defaults.star_teammates_out
-            when candidates.star_teammates_out_source <> 'not_covered' then candidates.star_teammates_out_value
+            when candidates.star_teammates_out_source is null
+                then contract_defaults.star_teammates_out
+            when candidates.star_teammates_out_source <> 'not_covered'
+                then candidates.star_teammates_out_value
         end as star_teammates_out,
         case
             when candidates.early_season_flag then null
@@ -1328,63 +1466,85 @@ feature_values as (
         end as days_rest,
         case
             when candidates.early_season_flag then null
-            when candidates.minutes_in_last_7_days_source is null then contract_defaults.minutes_in_last_7_days
-            when candidates.minutes_in_last_7_days_source <> 'not_covered' then candidates.minutes_in_last_7_days_value
+            when candidates.minutes_in_last_7_days_source is null
+                then contract_defaults.minutes_in_last_7_days
+            when candidates.minutes_in_last_7_days_source <> 'not_covered'
+                then candidates.minutes_in_last_7_days_value
         end as minutes_in_last_7_days,
         case
             when candidates.early_season_flag then null
             when candidates.spread_magnitude_source is null then contract_defaults.spread_magnitude
-            when candidates.spread_magnitude_source <> 'not_covered' then candidates.spread_magnitude
+            when candidates.spread_magnitude_source <> 'not_covered'
+                then candidates.spread_magnitude
         end as spread_magnitude,
         case
             when candidates.early_season_flag then null
-            when candidates.implied_team_total_source is null then contract_defaults.implied_team_total
-            when candidates.implied_team_total_source <> 'not_covered' then candidates.implied_team_total_value
+            when candidates.implied_team_total_source is null
+                then contract_defaults.implied_team_total
+            when candidates.implied_team_total_source <> 'not_covered'
+                then candidates.implied_team_total_value
         end as implied_team_total,
         case
             when candidates.early_season_flag then null
-            when candidates.points_avg_last_3_source is null then contract_defaults.points_avg_last_3
-            when candidates.points_avg_last_3_source <> 'not_covered' then candidates.points_avg_last_3
+            when candidates.points_avg_last_3_source is null
+                then contract_defaults.points_avg_last_3
+            when candidates.points_avg_last_3_source <> 'not_covered'
+                then candidates.points_avg_last_3
         end as points_avg_last_3,
         case
             when candidates.early_season_flag then null
-            when candidates.scoring_trend_slope_source is null then contract_defaults.scoring_trend_slope
-            when candidates.scoring_trend_slope_source <> 'not_covered' then candidates.scoring_trend_slope
+            when candidates.scoring_trend_slope_source is null
+                then contract_defaults.scoring_trend_slope
+            when candidates.scoring_trend_slope_source <> 'not_covered'
+                then candidates.scoring_trend_slope
         end as scoring_trend_slope,
         case
             when candidates.early_season_flag then null
-            when candidates.deviation_from_avg_last_3_source is null then contract_defaults.deviation_from_avg_last_3
-            when candidates.deviation_from_avg_last_3_source <> 'not_covered' then candidates.deviation_from_avg_last_3
+            when candidates.deviation_from_avg_last_3_source is null
+                then contract_defaults.deviation_from_avg_last_3
+            when candidates.deviation_from_avg_last_3_source <> 'not_covered'
+                then candidates.deviation_from_avg_last_3
         end as deviation_from_avg_last_3,
         case
             when candidates.early_season_flag then null
-            when candidates.teammate_usage_available_source is null then contract_defaults.teammate_usage_available
-            when candidates.teammate_usage_available_source <> 'not_covered' then candidates.teammate_usage_available
+            when candidates.teammate_usage_available_source is null
+                then contract_defaults.teammate_usage_available
+            when candidates.teammate_usage_available_source <> 'not_covered'
+                then candidates.teammate_usage_available
         end as teammate_usage_available,
         case
             when candidates.early_season_flag then null
-            when candidates.usage_rate_avg_last_5_source is null then contract_defaults.usage_rate_avg_last_5
-            when candidates.usage_rate_avg_last_5_source <> 'not_covered' then candidates.usage_rate_avg_last_5
+            when candidates.usage_rate_avg_last_5_source is null
+                then contract_defaults.usage_rate_avg_last_5
+            when candidates.usage_rate_avg_last_5_source <> 'not_covered'
+                then candidates.usage_rate_avg_last_5
         end as usage_rate_avg_last_5,
         case
             when candidates.early_season_flag then null
-            when candidates.games_since_structural_change_source is null then contract_defaults.games_since_structural_change
-            when candidates.games_since_structural_change_source <> 'not_covered' then candidates.games_since_structural_change
+            when candidates.games_since_structural_change_source is null
+                then contract_defaults.games_since_structural_change
+            when candidates.games_since_structural_change_source <> 'not_covered'
+                then candidates.games_since_structural_change
         end as games_since_structural_change,
         case
             when candidates.early_season_flag then null
             when candidates.prop_over_streak_source is null then contract_defaults.prop_over_streak
-            when candidates.prop_over_streak_source <> 'not_covered' then candidates.prop_over_streak_value
+            when candidates.prop_over_streak_source <> 'not_covered'
+                then candidates.prop_over_streak_value
         end as prop_over_streak,
         case
             when candidates.early_season_flag then null
-            when candidates.prop_under_streak_source is null then contract_defaults.prop_under_streak
-            when candidates.prop_under_streak_source <> 'not_covered' then candidates.prop_under_streak_value
+            when candidates.prop_under_streak_source is null
+                then contract_defaults.prop_under_streak
+            when candidates.prop_under_streak_source <> 'not_covered'
+                then candidates.prop_under_streak_value
         end as prop_under_streak,
         case
             when candidates.early_season_flag then null
-            when candidates.line_vs_season_avg_source is null then contract_defaults.line_vs_season_avg
-            when candidates.line_vs_season_avg_source <> 'not_covered' then candidates.line_vs_season_avg
+            when candidates.line_vs_season_avg_source is null
+                then contract_defaults.line_vs_season_avg
+            when candidates.line_vs_season_avg_source <> 'not_covered'
+                then candidates.line_vs_season_avg
         end as line_vs_season_avg,
         case
             when candidates.early_season_flag then null
@@ -1393,28 +1553,38 @@ feature_values as (
         end as prop_line_delta,
         case
             when candidates.early_season_flag then null
-            when candidates.over_rate_last_10_source is null then contract_defaults.over_rate_last_10
-            when candidates.over_rate_last_10_source <> 'not_covered' then candidates.over_rate_last_10
+            when candidates.over_rate_last_10_source is null
+                then contract_defaults.over_rate_last_10
+            when candidates.over_rate_last_10_source <> 'not_covered'
+                then candidates.over_rate_last_10
         end as over_rate_last_10,
         case
             when candidates.early_season_flag then null
-            when candidates.line_margin_avg_last_5_source is null then contract_defaults.line_margin_avg_last_5
-            when candidates.line_margin_avg_last_5_source <> 'not_covered' then candidates.line_margin_avg_last_5
+            when candidates.line_margin_avg_last_5_source is null
+                then contract_defaults.line_margin_avg_last_5
+            when candidates.line_margin_avg_last_5_source <> 'not_covered'
+                then candidates.line_margin_avg_last_5
         end as line_margin_avg_last_5,
         case
             when candidates.early_season_flag then null
-            when candidates.blowout_minutes_risk_source is null then contract_defaults.blowout_minutes_risk
-            when candidates.blowout_minutes_risk_source <> 'not_covered' then candidates.blowout_minutes_risk
+            when candidates.blowout_minutes_risk_source is null
+                then contract_defaults.blowout_minutes_risk
+            when candidates.blowout_minutes_risk_source <> 'not_covered'
+                then candidates.blowout_minutes_risk
         end as blowout_minutes_risk,
         case
             when candidates.early_season_flag then null
-            when candidates.minutes_std_last_10_source is null then contract_defaults.minutes_std_last_10
-            when candidates.minutes_std_last_10_source <> 'not_covered' then candidates.minutes_std_last_10
+            when candidates.minutes_std_last_10_source is null
+                then contract_defaults.minutes_std_last_10
+            when candidates.minutes_std_last_10_source <> 'not_covered'
+                then candidates.minutes_std_last_10
         end as minutes_std_last_10,
         case
             when candidates.early_season_flag then null
-            when candidates.opponent_pace_mismatch_source is null then contract_defaults.opponent_pace_mismatch
-            when candidates.opponent_pace_mismatch_source <> 'not_covered' then candidates.opponent_pace_mismatch
+            when candidates.opponent_pace_mismatch_source is null
+                then contract_defaults.opponent_pace_mismatch
+            when candidates.opponent_pace_mismatch_source <> 'not_covered'
+                then candidates.opponent_pace_mismatch
         end as opponent_pace_mismatch,
         candidates.early_season_flag,
         candidates.hist_games_expected,
