@@ -18,7 +18,7 @@ from typing import Any
 
 from nbaprops import registry
 from nbaprops.checks import duplicate_dates, entity_counts, extra_check_failures
-from nbaprops.ledger import content_hashes
+from nbaprops.ledger import content_hashes, input_fingerprints
 from nbaprops.partitions import chunks
 from nbaprops.planner import Plan, PlanItem, ledger_reasons
 from nbaprops.registry import Table
@@ -74,6 +74,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
     counts = dict(wh.rows(f"select {d}, count(*) from _stage group by 1"))
     hashes = content_hashes(wh, "_stage", d)
     hist = historical_completeness(wh, table, dates)
+    fingerprints = input_fingerprints(wh, table.inputs, table.reach_days, table.model_hash)
     ledger_rows, check_rows = [], []
     for day in dates:
         failed: list[str] = []
@@ -108,6 +109,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
                 ",".join(failed) or None,
                 hashes.get(day, 0),
                 hist.get(day),
+                fingerprints[day],
             )
         )
     publish(wh, table, dates, [day for day in dates if dups.get(day)], ledger_rows, check_rows, run_id)
@@ -139,6 +141,7 @@ def publish(
             "failed_checks": pa.array([r[5] for r in ledger_rows], pa.string()),
             "h": [str(r[6]) for r in ledger_rows],
             "hist": pa.array([r[7] for r in ledger_rows], pa.bool_()),
+            "fingerprint": pa.array([r[8] for r in ledger_rows], pa.string()),
         }
     )
     checks = pa.table(
@@ -166,7 +169,7 @@ def publish(
         wh.execute(
             """
             insert into meta.partitions
-            select ?, d, status, rows_written, rows_expected, passed, failed_checks, ?, null,
+            select ?, d, status, rows_written, rows_expected, passed, failed_checks, ?, fingerprint,
                    cast(h as ubigint), now(), now(), hist from _ledger_rows
             on conflict (table_name, partition_date) do update set
                 content_changed_at = case when content_hash is distinct from excluded.content_hash
@@ -175,6 +178,7 @@ def publish(
                 rows_written = excluded.rows_written, rows_expected = excluded.rows_expected,
                 checks_passed = excluded.checks_passed, failed_checks = excluded.failed_checks,
                 run_id = excluded.run_id, built_at = excluded.built_at,
+                input_fingerprint = excluded.input_fingerprint,
                 hist_complete = excluded.hist_complete
             """,
             [table.name, run_id],

@@ -58,6 +58,25 @@ def content_hashes(wh: Warehouse, relation: str, date_column: str | None) -> dic
     }
 
 
+def input_fingerprints(
+    wh: Warehouse, inputs: tuple[str, ...], reach_days: int, model_hash: str
+) -> dict[date, str]:
+    """Per planned date (relation `_planned`): the model's hash and a fingerprint of every input
+    partition within the window's reach (whole-table inputs included) as the ledger has them now."""
+    rows = wh.rows(
+        """
+        select p.d, bit_xor(hash(i.table_name, i.partition_date, i.content_hash))
+        from _planned p join meta.partitions i
+          on i.table_name in (select unnest(?))
+         and (i.partition_date = ? or i.partition_date between p.d - ? and p.d)
+        group by 1
+        """,
+        [list(inputs) or [""], WHOLE_TABLE, reach_days],
+    )
+    found = {d: f"{model_hash}:{h:016x}" for d, h in rows}
+    return {d: found.get(d, f"{model_hash}:none") for d in [r[0] for r in wh.rows("select d from _planned")]}
+
+
 def observe(wh: Warehouse, table: str, hashes: dict[date, int], run_id: str) -> None:
     """Record input (raw/meta) fingerprints; `content_changed_at` moves only for changed partitions."""
     wh.register("_observed", pa.table({"d": list(hashes), "h": [str(v) for v in hashes.values()]}))

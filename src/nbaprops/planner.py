@@ -119,7 +119,7 @@ def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
             k = bisect.bisect_left(upstream, d - timedelta(days=table.reach_days))
             if k < len(upstream) and upstream[k] <= d:
                 item.reasons[d] = f"stale from {upstream[k]} (upstream rebuild)"
-        planned[table.name] = [d for d, why in item.reasons.items() if why != "failed"]
+        planned[table.name] = item.dates
         items.append(item)
     return Plan(rng, items)
 
@@ -149,8 +149,9 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
     )
     rows = wh.rows(
         f"""
-        with led as (select partition_date, status, built_at, rows_written from meta.partitions
-                     where table_name = ?),
+        with led as (select partition_date, status, built_at, rows_written,
+                            split_part(input_fingerprint, ':', 1) as model_hash
+                     from meta.partitions where table_name = ?),
         present as ({present}),
         inp as (select partition_date, content_changed_at from meta.partitions
                 where table_name in (select unnest(?)))
@@ -158,23 +159,27 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
                (select min(i.partition_date) from inp i
                 where i.content_changed_at > l.built_at
                   and (i.partition_date = ? or i.partition_date between e.d - ? and e.d)) as stale_from,
-               coalesce(p.n, 0) <> coalesce(l.rows_written, 0) as tampered
+               coalesce(p.n, 0) <> coalesce(l.rows_written, 0) as tampered,
+               l.model_hash is distinct from ? as model_changed
         from _expected e left join led l on l.partition_date = e.d
         left join present p on p.d = e.d
         """,
-        [table.name, list(table.inputs) or [""], WHOLE_TABLE, table.reach_days],
+        [table.name, list(table.inputs) or [""], WHOLE_TABLE, table.reach_days, table.model_hash],
     )
     wh.unregister("_expected")
     out: dict[date, str] = {}
-    for d, status, stale_from, tampered in rows:
+    for d, status, stale_from, tampered, model_changed in rows:
         if status is None:
             out[d] = "missing"
         elif status == "complete" and tampered:
             # the ledger is checked against the table: rows deleted or added outside the engine
             out[d] = "missing (rows differ from the ledger)"
+        elif model_changed and status in ("complete", "failed"):
+            out[d] = f"{'failed, ' if status == 'failed' else ''}stale (model SQL or contract changed)"
         elif status == "failed":
-            # a retry of a failed partition whose inputs did not change cannot change downstream
-            out[d] = "failed" if stale_from is None else f"failed, stale from {stale_from}"
+            # models are deterministic: a failed partition is retried once an input changes
+            if stale_from is not None:
+                out[d] = f"failed, stale from {stale_from}"
         elif stale_from is not None:
             out[d] = "stale from " + ("an input table" if stale_from == WHOLE_TABLE else str(stale_from))
     return out

@@ -77,6 +77,14 @@ class Table:
     def sql(self) -> str:
         return self.sql_path.read_text(encoding="utf-8")
 
+    @property
+    def model_hash(self) -> str:
+        """Fingerprint of the model's SQL and contract: a change makes its partitions stale."""
+        import hashlib
+
+        text = self.sql + self.sql_path.with_suffix(".yml").read_text(encoding="utf-8")
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
 
 def models_dir() -> Path:
     return Path(str(files("nbaprops").joinpath("models")))
