@@ -89,7 +89,7 @@ def test_day_by_day_equals_whole_range(league: dict[str, object], tmp_path: Path
     backfill(whole, *window_args(league))
     backfill(daily, *window_args(league), "--batch-days", "1")
     a, b = checksums(whole), checksums(daily)
-    assert set(a) == {t.name for t in registry.all_tables()}
+    assert set(a) == {t.name for t in registry.all_tables() if t.phase != "predictions"}
     assert a == b
 
 
@@ -113,6 +113,8 @@ def test_kill_9_at_five_points_then_resume_equals_clean_build(
     assert checksums(crashed) == checksums(clean)
     with Warehouse(crashed) as wh:
         for t in registry.all_tables():
+            if not wh.table_exists(t.name):
+                continue
             grain = ", ".join(t.grain)
             dups = wh.scalar(
                 f"select count(*) from (select {grain} from {t.name} group by all having count(*) > 1)"

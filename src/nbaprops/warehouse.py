@@ -61,7 +61,7 @@ class Warehouse:
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """Run a query and return an Arrow table."""
-        return self.con.execute(sql, params).to_arrow_table()
+        return self.con.sql(sql, params=params).to_arrow_table()
 
     def register(self, name: str, table: pa.Table) -> None:
         """Expose an Arrow table to SQL under `name` for the life of the connection."""

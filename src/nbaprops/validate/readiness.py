@@ -38,13 +38,16 @@ MEAN_QUALITY = 85.0
 FEATURE_COVERAGE = 0.80
 USAGE_SHARE, MINUTES_SHARE = 0.95, 0.99
 REBUILD = "nbaprops backfill --through features"
+#: Training readiness is about history: rows of games still to be played (tomorrow's slate) have no
+#: label and are left out.
+PLAYED_GAMES = "game_id in (select game_id from raw.schedule_games where game_status = 'final')"
 
 
 def rows_available(wh: Warehouse, rng: tuple[date, date], min_rows: int) -> list[CheckResult]:
     """Training rows (ready, labelled, played), ready share, quality distribution."""
     facts = wh.dicts(
         f"""
-        with m as (select * from {MLFS} where game_date between $s and $e),
+        with m as (select * from {MLFS} where game_date between $s and $e and {PLAYED_GAMES}),
         lab as (select game_date, player_id, bool_or(played_flag) as played from {PGS}
                 where game_date between $s and $e group by 1, 2)
         select
@@ -144,7 +147,7 @@ def feature_coverage(wh: Warehouse, rng: tuple[date, date]) -> CheckResult:
     )
     row = wh.rows(
         f"select {parts} from {MLFS} where game_date between ? and ? "
-        "and is_prediction_eligible and not early_season_flag",
+        f"and is_prediction_eligible and not early_season_flag and {PLAYED_GAMES}",
         list(rng),
     )[0]
     shares = {}
