@@ -189,3 +189,27 @@ def test_phase4_gate_refuses_when_a_season_drops_below_95_percent(
     assert "date_completeness" in proc.stderr
     assert str(gone[0]) in proc.stderr
     assert "fix: nbaprops backfill" in proc.stderr
+
+
+def test_one_missing_date_runs_phase4_and_marks_history_incomplete(
+    league: dict[str, object], tmp_path: Path
+) -> None:
+    db = copy_of(league, tmp_path)
+    lo, _hi = league["window"]  # type: ignore[misc]
+    with Warehouse(db) as wh:
+        gone = wh.scalar(
+            "select min(game_date) from raw.schedule_games where game_status = 'final' and game_date > ?",
+            [lo + timedelta(days=2)],
+        )
+        for table in ("raw.bref_player_box", "raw.nbacom_player_game_logs", "raw.bref_inactives"):
+            wh.execute(f"delete from {table} where game_date = ?", [gone])
+    proc = cli(db, "backfill", *window_args(league), "--through", "features")
+    assert proc.returncode == 0, proc.stderr
+    status = json.loads(cli(db, "status", "--json").stdout)["tables"]
+    pdc = [r for r in status if r["table"] == "precompute.player_daily_cache"]
+    assert sum(r["hist_incomplete"] for r in pdc) > 0
+    with Warehouse(db) as wh:
+        flagged = [r[0] for r in wh.rows(
+            "select partition_date from meta.partitions where table_name = "
+            "'precompute.player_daily_cache' and hist_complete = false order by 1")]
+    assert flagged and all(gone < d <= gone + timedelta(days=30) for d in flagged)
