@@ -326,7 +326,10 @@ def test_training_card_is_chronological(league: dict[str, Any]) -> None:
 
 def test_leakage_canary_same_day_feature_and_target_column(league: dict[str, Any]) -> None:
     with Warehouse(league["db"]) as wh:
-        end = wh.scalar("select max(game_date) from features.ml_feature_store_v2 where is_training_ready")
+        end = wh.scalar(
+            "select max(game_date) from features.ml_feature_store_v2 where is_training_ready and game_id in "
+            "(select game_id from raw.schedule_games where game_status = 'final')"
+        )
         start = end - timedelta(days=60)
         clean = load_rows(wh, start, end, "training")
         assert len(clean) > 100

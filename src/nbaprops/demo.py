@@ -47,7 +47,8 @@ def run_demo(wh: Warehouse, seasons: int, seed: int, report_dir: Path, console: 
     console.print(f"readiness: {'READY' if ready.ready else 'NOT_READY'} "
                   f"({sum(r.passed for r in ready.results)}/{len(ready.results)} checks pass)")
     last_ready = wh.scalar(
-        "select max(game_date) from features.ml_feature_store_v2 where is_training_ready"
+        "select max(game_date) from features.ml_feature_store_v2 where is_training_ready and game_id in "
+        "(select game_id from raw.schedule_games where game_status = 'final')"
     )
     # hold out the last four weeks of history as a chronological test period
     card = run_train(wh, "points", end=last_ready - timedelta(days=28), test_end=last_ready)

@@ -290,6 +290,74 @@ played_segments as (
     from played_changes
 ),
 
+-- Running sums per player-season, then each trailing window as a difference of running sums.
+played_running as (
+    select
+        player_id,
+        season_year,
+        game_seq,
+        game_date,
+        team_abbr,
+        points_line,
+        segment_id,
+        points_int,
+        sum(points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as cum_points,
+        sum(points_int * points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as cum_points_sq,
+        sum(game_seq * points_int) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as cum_seq_points,
+        sum(seconds_played) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as cum_seconds,
+        sum(seconds_played * seconds_played) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as cum_seconds_sq,
+        sum(usage_millionths) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as cum_usage,
+        count(usage_millionths) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as cum_usage_games,
+        count(points_line) over (
+            partition by player_id, season_year order by game_seq asc nulls first
+            rows between unbounded preceding and current row
+        ) as lined_games
+    from played_segments
+),
+
+played_lagged as (
+    select
+        played_running.*,
+        row_number() over (
+            partition by player_id, season_year, segment_id order by game_seq asc nulls first
+        ) as segment_games,
+        lag(cum_points, 1, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_points_lag_1,
+        lag(cum_points, 2, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_points_lag_2,
+        lag(cum_points, 3, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_points_lag_3,
+        lag(cum_points, 5, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_points_lag_5,
+        lag(cum_points, 7, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_points_lag_7,
+        lag(cum_points, 10, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_points_lag_10,
+        lag(cum_points_sq, 10, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_points_sq_lag_10,
+        lag(cum_seq_points, 7, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_seq_points_lag_7,
+        lag(cum_seq_points, 10, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_seq_points_lag_10,
+        lag(cum_seconds, 10, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_seconds_lag_10,
+        lag(cum_seconds_sq, 10, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_seconds_sq_lag_10,
+        lag(cum_usage, 5, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_usage_lag_5,
+        lag(cum_usage_games, 5, 0) over (partition by player_id, season_year order by game_seq asc nulls first) as cum_usage_games_lag_5
+    from played_running
+),
+
 played_sums as (
     select
         player_id,
@@ -298,126 +366,33 @@ played_sums as (
         game_date,
         team_abbr,
         points_line,
-        row_number() over (
-            partition by player_id, season_year, segment_id order by game_seq asc nulls first
-        ) as segment_games,
-        sum(points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 2 preceding and current row
-        ) as points_sum_3,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 2 preceding and current row
-        ) as games_3,
-        sum(points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and current row
-        ) as points_sum_5,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and current row
-        ) as games_last_5,
-        sum(points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 1 preceding and current row
-        ) as points_sum_newest_2,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 1 preceding and current row
-        ) as games_newest_2,
-        sum(points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and 2 preceding
-        ) as points_sum_older_3,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and 2 preceding
-        ) as games_older_3,
-        sum(points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as points_sum_10,
-        sum(points_int * points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as points_sq_sum_10,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as games_last_10,
-        sum(game_seq) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as seq_sum_10,
-        sum(game_seq * game_seq) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as seq_sq_sum_10,
-        sum(game_seq * points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as seq_points_sum_10,
-        sum(points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 6 preceding and current row
-        ) as points_sum_7,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 6 preceding and current row
-        ) as games_last_7,
-        sum(game_seq) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 6 preceding and current row
-        ) as seq_sum_7,
-        sum(game_seq * game_seq) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 6 preceding and current row
-        ) as seq_sq_sum_7,
-        sum(game_seq * points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 6 preceding and current row
-        ) as seq_points_sum_7,
-        sum(points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as points_sum_season,
-        sum(points_int * points_int) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as points_sq_sum_season,
-        count(*) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as games_season,
-        sum(seconds_played) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as seconds_sum_10,
-        sum(seconds_played * seconds_played) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 9 preceding and current row
-        ) as seconds_sq_sum_10,
-        sum(usage_millionths) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and current row
-        ) as usage_sum_5,
-        count(usage_millionths) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between 4 preceding and current row
-        ) as usage_games_last_5,
-        sum(usage_millionths) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as usage_sum_season,
-        count(usage_millionths) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as usage_games_season,
-        count(points_line) over (
-            partition by player_id, season_year order by game_seq asc nulls first
-            rows between unbounded preceding and current row
-        ) as lined_games
-    from played_segments
+        segment_games,
+        lined_games,
+        cum_points - cum_points_lag_3 as points_sum_3,
+        least(game_seq, 3) as games_3,
+        cum_points - cum_points_lag_5 as points_sum_5,
+        least(game_seq, 5) as games_last_5,
+        cum_points - cum_points_lag_2 as points_sum_newest_2,
+        least(game_seq, 2) as games_newest_2,
+        cum_points_lag_2 - cum_points_lag_5 as points_sum_older_3,
+        greatest(least(game_seq, 5) - 2, 0) as games_older_3,
+        cum_points - cum_points_lag_10 as points_sum_10,
+        cum_points_sq - cum_points_sq_lag_10 as points_sq_sum_10,
+        least(game_seq, 10) as games_last_10,
+        cum_seq_points - cum_seq_points_lag_10 as seq_points_sum_10,
+        cum_points - cum_points_lag_7 as points_sum_7,
+        least(game_seq, 7) as games_last_7,
+        cum_seq_points - cum_seq_points_lag_7 as seq_points_sum_7,
+        cum_points as points_sum_season,
+        cum_points_sq as points_sq_sum_season,
+        game_seq as games_season,
+        cum_seconds - cum_seconds_lag_10 as seconds_sum_10,
+        cum_seconds_sq - cum_seconds_sq_lag_10 as seconds_sq_sum_10,
+        cum_usage - cum_usage_lag_5 as usage_sum_5,
+        cum_usage_games - cum_usage_games_lag_5 as usage_games_last_5,
+        cum_usage as usage_sum_season,
+        cum_usage_games as usage_games_season
+    from played_lagged
 ),
 
 played_windows as (
@@ -449,10 +424,21 @@ played_windows as (
                 0
             ))
         end as points_std_last_10,
-        cast(games_last_10 * seq_points_sum_10 - seq_sum_10 * points_sum_10 as double)
-        / nullif(games_last_10 * seq_sq_sum_10 - seq_sum_10 * seq_sum_10, 0) as points_slope_last_10,
-        cast(games_last_7 * seq_points_sum_7 - seq_sum_7 * points_sum_7 as double)
-        / nullif(games_last_7 * seq_sq_sum_7 - seq_sum_7 * seq_sum_7, 0) as points_slope_last_7,
+        -- OLS slope of points on the game number: (n*Sxy - Sx*Sy) / (n*Sxx - Sx^2), where the game
+        -- numbers of a window of n games ending at k are k-n+1..k, so n*Sxx - Sx^2 = n^2(n^2-1)/12
+        -- and Sx = n(2k-n+1)/2.
+        cast(
+            games_last_10 * seq_points_sum_10
+            - games_last_10 * (2 * game_seq - games_last_10 + 1) * points_sum_10 / 2.0 as double
+        )
+        / nullif(games_last_10 * games_last_10 * (games_last_10 * games_last_10 - 1) / 12.0, 0)
+            as points_slope_last_10,
+        cast(
+            games_last_7 * seq_points_sum_7
+            - games_last_7 * (2 * game_seq - games_last_7 + 1) * points_sum_7 / 2.0 as double
+        )
+        / nullif(games_last_7 * games_last_7 * (games_last_7 * games_last_7 - 1) / 12.0, 0)
+            as points_slope_last_7,
         cast(points_sum_season as double) / games_season as points_avg_season,
         case
             when games_season >= 2 then sqrt(greatest(
@@ -685,62 +671,66 @@ first_appearance as (
     group by played.player_id, team_games_numbered.team_abbr, team_games_numbered.season_year
 ),
 
-window_offsets as (
-    select 0 as games_back union all select 1 union all select 2 union all select 3
-    union all select 4 union all select 5 union all select 6 union all select 7
-    union all select 8 union all select 9
+-- Every team game from the player's first appearance for the team this season on, with whether the
+-- team has player rows for it and whether he missed it; windows end at each team game.
+roster_games as (
+    select
+        first_appearance.player_id,
+        team_games_numbered.team_abbr,
+        team_games_numbered.season_year,
+        team_games_numbered.team_game_seq,
+        case when team_games_numbered.has_player_rows then 1 else 0 end as covered,
+        case when team_games_numbered.has_player_rows and played.game_id is null then 1 else 0 end
+            as missed
+    from first_appearance
+    inner join team_games_numbered
+        on team_games_numbered.team_abbr = first_appearance.team_abbr
+        and team_games_numbered.season_year = first_appearance.season_year
+        and team_games_numbered.team_game_seq >= first_appearance.first_team_game_seq
+    left join played
+        on played.game_id = team_games_numbered.game_id
+        and played.player_id = first_appearance.player_id
 ),
 
-roster_window as (
+roster_windows as (
+    select
+        player_id,
+        team_abbr,
+        season_year,
+        team_game_seq,
+        sum(missed) over (
+            partition by player_id, team_abbr, season_year order by team_game_seq asc nulls first
+            rows between 2 preceding and current row
+        ) as missed_last_3,
+        sum(missed) over (
+            partition by player_id, team_abbr, season_year order by team_game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as missed_games_last_10,
+        sum(covered) over (
+            partition by player_id, team_abbr, season_year order by team_game_seq asc nulls first
+            rows between 9 preceding and current row
+        ) as roster_games_last_10
+    from roster_games
+),
+
+-- A row reads the windows at the team's last completed game before d.
+availability as (
     select
         upcg_rows.game_date,
         upcg_rows.player_id,
-        upcg_rows.team_abbr,
-        upcg_rows.season_year,
-        first_appearance.first_team_game_seq,
-        window_offsets.games_back,
-        team_history.team_games_before - window_offsets.games_back as team_game_seq
+        roster_windows.missed_last_3 as injury_risk,
+        roster_windows.roster_games_last_10,
+        roster_windows.missed_games_last_10
     from upcg_rows
     inner join team_history
         on team_history.team_abbr = upcg_rows.team_abbr
         and team_history.season_year = upcg_rows.season_year
         and team_history.game_date = upcg_rows.game_date
-    inner join first_appearance
-        on first_appearance.player_id = upcg_rows.player_id
-        and first_appearance.team_abbr = upcg_rows.team_abbr
-        and first_appearance.season_year = upcg_rows.season_year
-    cross join window_offsets
-    where team_history.team_games_before - window_offsets.games_back >= 1
-),
-
-roster_games as (
-    select
-        roster_window.game_date,
-        roster_window.player_id,
-        roster_window.games_back < 3 as in_last_3,
-        team_games_numbered.has_player_rows
-        and team_games_numbered.team_game_seq >= roster_window.first_team_game_seq
-            as on_roster,
-        played.game_id is null as missed
-    from roster_window
-    inner join team_games_numbered
-        on team_games_numbered.team_abbr = roster_window.team_abbr
-        and team_games_numbered.season_year = roster_window.season_year
-        and team_games_numbered.team_game_seq = roster_window.team_game_seq
-    left join played
-        on played.game_id = team_games_numbered.game_id
-        and played.player_id = roster_window.player_id
-),
-
-availability as (
-    select
-        game_date,
-        player_id,
-        sum(case when on_roster and missed and in_last_3 then 1 else 0 end) as injury_risk,
-        sum(case when on_roster then 1 else 0 end) as roster_games_last_10,
-        sum(case when on_roster and missed then 1 else 0 end) as missed_games_last_10
-    from roster_games
-    group by game_date, player_id
+    inner join roster_windows
+        on roster_windows.player_id = upcg_rows.player_id
+        and roster_windows.team_abbr = upcg_rows.team_abbr
+        and roster_windows.season_year = upcg_rows.season_year
+        and roster_windows.team_game_seq = team_history.team_games_before
 ),
 
 -- Step 5: opponent history, [d - 365, d - 1], any season and phase.
