@@ -203,7 +203,8 @@ def test_one_missing_date_runs_phase4_and_marks_history_incomplete(
         )
         for table in ("raw.bref_player_box", "raw.nbacom_player_game_logs", "raw.bref_inactives"):
             wh.execute(f"delete from {table} where game_date = ?", [gone])
-    proc = cli(db, "backfill", *window_args(league), "--through", "features")
+    # the whole season: one missing date out of ~100 keeps it above the 95% gate
+    proc = cli(db, "backfill", "--through", "features")
     assert proc.returncode == 0, proc.stderr
     status = json.loads(cli(db, "status", "--json").stdout)["tables"]
     pdc = [r for r in status if r["table"] == "precompute.player_daily_cache"]

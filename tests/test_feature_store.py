@@ -61,8 +61,7 @@ def wh(real_ingested: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 def season_rows(wh: Warehouse, where: str = "true") -> list[dict[str, Any]]:
     return wh.dicts(
-        f"select * from {MLFS} where season_year = {SEASON} and ({where}) "
-        "order by game_date, player_id"
+        f"select * from {MLFS} where season_year = {SEASON} and ({where}) order by game_date, player_id"
     )
 
 
@@ -163,15 +162,12 @@ def test_independent_recomputation_of_500_rows(wh: Warehouse) -> None:
         previous = [gd for gd, s, _, _ in before if s == year]
         expect = {
             "points_avg_last_5": statistics.fmean(last5) if last5 else defaults["points_avg_last_5"],
-            "points_avg_last_10": statistics.fmean(last10)
-            if last10 else defaults["points_avg_last_10"],
-            "points_avg_season": statistics.fmean(season)
-            if season else defaults["points_avg_season"],
+            "points_avg_last_10": statistics.fmean(last10) if last10 else defaults["points_avg_last_10"],
+            "points_avg_season": statistics.fmean(season) if season else defaults["points_avg_season"],
             "points_std_last_10": statistics.stdev(last10)
-            if len(last10) >= 2 else defaults["points_std_last_10"],
-            "games_in_last_7_days": float(
-                sum(1 for gd, _, _, _ in before if d - timedelta(days=7) <= gd)
-            ),
+            if len(last10) >= 2
+            else defaults["points_std_last_10"],
+            "games_in_last_7_days": float(sum(1 for gd, _, _, _ in before if d - timedelta(days=7) <= gd)),
             "days_rest": float((d - previous[-1]).days) if previous else None,
         }
         for name, value in expect.items():
@@ -181,20 +177,24 @@ def test_independent_recomputation_of_500_rows(wh: Warehouse) -> None:
 
 
 def test_no_required_feature_is_constant_over_the_season(wh: Warehouse) -> None:
-    rows = season_rows(wh, "not early_season_flag")
-    phases = {r["season_phase"] for r in rows}
+    """Pitfall 28: every required feature varies over the season, except the SPEC §7.2 exemptions
+    and features whose source covers none of it (tagged not_covered on every row)."""
+    required = [f.name for f in fc.V1_FEATURES if f.required]
+    position = {name: fc.FEATURE_NAMES.index(name) + 1 for name in required}
+    stats = wh.dicts(
+        "select count(distinct season_phase) filter (where season_phase in ('play_in', 'playoffs'))"
+        " as postseason_phases, "
+        + ", ".join(
+            f"count(distinct {n}) as {n}, "
+            f"bool_and(feature_sources[{position[n]}] = 'not_covered') as {n}__uncovered"
+            for n in required
+        )
+        + f" from {MLFS} where season_year = {SEASON} and not early_season_flag"
+    )[0]
     exempt = {"has_vegas_line"}  # no points-prop lines in 2023-24 (SPEC §7.2 exemption)
-    if len(phases & {"play_in", "playoffs"}) == 0:
+    if stats["postseason_phases"] == 0:
         exempt.add("playoff_game")
-    constant = []
-    for f in fc.V1_FEATURES:
-        if not f.required or f.name in exempt:
-            continue
-        tags = {r["feature_sources"][fc.FEATURE_NAMES.index(f.name)] for r in rows}
-        if tags == {"not_covered"}:
-            continue
-        if len({r[f.name] for r in rows}) < 2:
-            constant.append(f.name)
+    constant = [n for n in required if n not in exempt and not stats[f"{n}__uncovered"] and stats[n] < 2]
     assert not constant
 
 
@@ -212,10 +212,13 @@ def test_quality_and_readiness(wh: Warehouse) -> None:
     assert stats["hist"] >= 0.95, stats
     assert stats["ready_quality"] >= 85, stats
     # vegas features come from real lines only: no points line in 2023-24, so never a value
-    assert wh.scalar(
-        f"select count(vegas_points_line) + count(vegas_line_move) from {MLFS} "
-        f"where season_year = {SEASON}"
-    ) == 0
+    assert (
+        wh.scalar(
+            f"select count(vegas_points_line) + count(vegas_line_move) from {MLFS} "
+            f"where season_year = {SEASON}"
+        )
+        == 0
+    )
 
 
 def test_availability_features_are_null_without_a_source(wh: Warehouse) -> None:
@@ -252,9 +255,7 @@ def perturbation_targets(wh: Warehouse) -> list[dict[str, Any]]:
 
 def mlfs_window(wh: Warehouse, start: date, end: date) -> dict[tuple[date, int], tuple[Any, ...]]:
     """The model run over [start, end] alone, keyed by (game_date, player_id)."""
-    rows = wh.rows(
-        f"select * from ({registry.get(MLFS).sql})", {"start_date": start, "end_date": end}
-    )
+    rows = wh.rows(f"select * from ({registry.get(MLFS).sql})", {"start_date": start, "end_date": end})
     return {(r[0], r[1]): tuple(r) for r in rows}
 
 
@@ -286,8 +287,7 @@ def test_point_in_time(
     wh.execute("begin transaction")
     try:
         wh.execute(
-            f"update analytics.player_game_summary set {assignment} "
-            "where game_id = ? and player_id = ?",
+            f"update analytics.player_game_summary set {assignment} where game_id = ? and player_id = ?",
             [target["game_id"], target["player_id"]],
         )
         perturbed = mlfs_window(wh, start, end)

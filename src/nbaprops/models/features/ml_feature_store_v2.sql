@@ -14,12 +14,16 @@
 -- 'default' and the contract default (required) or 'missing' and NULL (optional). A default that
 -- names another feature (avg_points_vs_opponent -> points_avg_season) takes that feature's default:
 -- the named feature is itself a candidate of the chain, so it is defaulted whenever the default applies.
--- 'not_covered' (no staged source covers the season: zones outside the shot seasons, availability
--- without an inactive-list source) is NULL and never a default.
+-- 'not_covered' (no staged source covers the season: zones in a season without shot data, i.e. no
+-- TOGS game with has_shot_zones before d in the season; availability without an inactive-list
+-- source) is NULL and never a default.
 --
--- Quality (score, tier, default counts, data_source) is computed over the v1 features
--- ('v2_33features', indices 0-32); extension features (role O, higher indices) are stored and tagged
--- but never scored, so feature_count stays 33. Labels are not stored (training joins PGS).
+-- Quality (score, tier, default counts and indices, uncovered indices, data_source) is computed over
+-- the v1 features ('v2_33features', indices 0-32); extension features (role O, higher indices) are
+-- stored and tagged in feature_sources but never scored, so feature_count stays 33.
+-- Labels are not stored (training joins PGS).
+-- Deterministic: windows sum integers and every float sum has a fixed order, so a date's row does not
+-- depend on how a range is split into batches (bit for bit).
 -- Bootstrap dates (0 <= d - season_start < meta.settings bootstrap_days) get placeholder rows: all
 -- features NULL, data_source 'early_season', score and tier NULL, is_training_ready FALSE.
 -- "Played game" = played_flag and minutes_played > 0 (the PDC definition).
