@@ -82,11 +82,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
             failed.append("grain_unique")
         check_rows.append(("grain_unique", day, not dups.get(day), float(dups.get(day, 0)), 0.0))
         expected_n, actual_n = entities.get(day, (counts.get(day, 0), counts.get(day, 0)))
-        share = (
-            actual_n / expected_n
-            if expected_n
-            else (1.0 if counts.get(day) or table.entity == "upcg_players" else 0.0)
-        )
+        share = actual_n / expected_n if expected_n else 1.0  # nothing expected: nothing missing
         if table.entity != "none":
             ok = share >= ENTITY_MIN_SHARE
             check_rows.append(("entity_coverage", day, ok, share, ENTITY_MIN_SHARE))

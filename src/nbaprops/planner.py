@@ -74,17 +74,7 @@ def observe_inputs(wh: Warehouse, tables: list[Table], run_id: str) -> None:
     inputs = sorted({i for t in tables for i in t.inputs if i not in registered})
     for name in inputs:
         if not wh.table_exists(name):
-            if (
-                name.startswith("meta.")
-                and wh.scalar(
-                    "select count(*) from information_schema.tables where table_schema || '.' || "
-                    "table_name = ?",
-                    [name],
-                )
-                == 0
-            ):
-                continue
-            continue
+            continue  # the model itself fails loudly on a missing input when it runs
         date_col = "game_date" if "game_date" in wh.columns(name) else None
         observe(wh, name, content_hashes(wh, name, date_col), run_id)
 
