@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/nbaprops demo --db demo.duckdb
 
-test: $(STAMP)
+# Debian's chromium renders the dashboard in tests/test_report.py (that one test skips without it)
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed: the dashboard render test will skip"
+
+test: $(STAMP) chromium
 	$(BIN)/pytest
 
 lint: $(STAMP)
