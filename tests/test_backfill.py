@@ -189,6 +189,18 @@ def test_phase4_gate_refuses_when_a_season_drops_below_95_percent(
     assert "date_completeness" in proc.stderr
     assert str(gone[0]) in proc.stderr
     assert "fix: nbaprops backfill" in proc.stderr
+    # an explicit, recorded override lets the season through (its gaps stay reported)
+    with Warehouse(db) as wh:
+        season = wh.scalar("select season_year from raw.schedule_games where game_date = ?", [gone[0]])
+    forced = cli(
+        db, "backfill", *window_args(league), "--through", "precompute", "--override-gate", str(season)
+    )
+    assert forced.returncode == 0, forced.stderr
+    with Warehouse(db) as wh:
+        args = wh.scalar(
+            "select arguments from meta.runs where command = 'backfill' order by started_at desc limit 1"
+        )
+    assert json.loads(args)["override_gate_seasons"] == [season]
 
 
 def test_one_missing_date_runs_phase4_and_marks_history_incomplete(

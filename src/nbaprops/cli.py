@@ -92,6 +92,8 @@ PHASE_CHOICES = click.Choice(["analytics", "precompute", "features", "prediction
     default="regular,play_in,playoffs,cup_final",
     help="Comma list of season phases that count as expected",
 )
+@click.option("--override-gate", "override_gate", type=int, multiple=True, metavar="SEASON",
+              help="Let a season (start year) through the gates despite known gaps; recorded in meta.runs")
 @db_option
 @json_option
 def backfill(
@@ -101,6 +103,7 @@ def backfill(
     dry_run: bool,
     batch_days: int | None,
     season_phases: str,
+    override_gate: tuple[int, ...],
     db: str | None,
     as_json: bool,
 ) -> None:
@@ -114,7 +117,9 @@ def backfill(
         raise UsageError(f"--start {first} is after --end {last}")
     phases = tuple(p.strip() for p in season_phases.split(",") if p.strip())
     with open_warehouse(db, must_exist=True) as wh:
-        summary = run_backfill(wh, first, last, through, dry_run, batch_days, phases, as_json)
+        summary = run_backfill(
+            wh, first, last, through, dry_run, batch_days, phases, as_json, override_gate
+        )
     if as_json:
         emit_json(summary)
     elif dry_run:
