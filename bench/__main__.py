@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -228,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         "peak_rss_mb_any_stage": report["peak_rss_mb_any_stage"],
     }
     report["targets"] = judge(measured)
+    # the harness itself (scan floor and table comparisons run in-process): not a build figure
+    report["bench_process_max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     report["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     report["bench_wall_s"] = round(time.perf_counter() - started, 1)

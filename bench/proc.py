@@ -1,5 +1,6 @@
 """Run one CLI stage as a child process and measure it: wall seconds, the child's own CPU seconds and
-peak RSS (from `os.wait4`, so each stage is measured alone), and how busy the rest of the machine was.
+peak RSS (`os.wait4` in a small launcher, so each stage is measured alone), and how busy the rest of
+the machine was.
 
 Also: the machine description (cores, memory, load) and the commit, read from `.git` without git.
 """
@@ -75,6 +76,26 @@ def child_env() -> dict[str, str]:
     return env
 
 
+#: A small launcher that forks and execs the stage, then reports the stage's own rusage. Linux keeps a
+#: process's peak RSS across exec, starting from the memory of the process that forked it, so a stage
+#: forked straight from this (large) harness would report at least the harness's RSS. Forked from a
+#: fresh `python -S` (~10 MB), it reports its own peak.
+LAUNCHER = """
+import json, os, sys, time
+t0 = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as fh:
+    json.dump({"wall_s": time.perf_counter() - t0, "maxrss_kb": ru.ru_maxrss,
+               "cpu_s": ru.ru_utime + ru.ru_stime, "returncode": os.waitstatus_to_exitcode(status)}, fh)
+"""
+
+
 def run_cli(name: str, args: list[str], log_dir: Path) -> Stage:
     """Run `nbaprops <args>` (with `--json`) as a child; parse its JSON; never raise on exit codes.
 
@@ -85,21 +106,27 @@ def run_cli(name: str, args: list[str], log_dir: Path) -> Stage:
     stage = Stage(name, argv)
     log_dir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log_dir / f"{name}.stdout", log_dir / f"{name}.stderr"
+    usage_path = log_dir / f"{name}.rusage.json"
+    usage_path.unlink(missing_ok=True)
     stage.load1_before = os.getloadavg()[0]
     busy0, total0 = cpu_jiffies()
     started = time.perf_counter()
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        child = subprocess.Popen(argv, stdout=out, stderr=err, env=child_env(), cwd=log_dir)
-        _, status, usage = os.wait4(child.pid, 0)
-    stage.wall_s = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
+        launcher = [sys.executable, "-S", "-c", LAUNCHER, str(usage_path), *argv]
+        subprocess.run(launcher, stdout=out, stderr=err, env=child_env(), cwd=log_dir, check=False)
+    wall = time.perf_counter() - started
     busy1, total1 = cpu_jiffies()
     stage.load1_after = os.getloadavg()[0]
-    stage.returncode = child.returncode
-    stage.cpu_s = usage.ru_utime + usage.ru_stime
-    stage.max_rss_mb = usage.ru_maxrss / 1024  # Linux reports KiB
+    try:
+        usage = json.loads(usage_path.read_text())
+    except (OSError, json.JSONDecodeError):
+        usage = {"wall_s": wall, "maxrss_kb": 0, "cpu_s": 0.0, "returncode": -1}
+    stage.wall_s = usage["wall_s"]
+    stage.returncode = usage["returncode"]
+    stage.cpu_s = usage["cpu_s"]
+    stage.max_rss_mb = usage["maxrss_kb"] / 1024  # Linux reports KiB
     if total1 > total0:
-        # jiffies are counted per core: busy share of all cores, minus what this child used
+        # jiffies are counted per core: busy share of all cores, minus what this stage used
         hz = os.sysconf("SC_CLK_TCK")
         others = (busy1 - busy0) / hz - stage.cpu_s
         stage.others_cpu_share = round(max(0.0, others) / ((total1 - total0) / hz), 3)
