@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ import pytest
 
 from nbaprops import registry
 from nbaprops.ledger import hash_expr
+from nbaprops.state import copy_warehouse
 from nbaprops.warehouse import Warehouse
 
 
@@ -64,7 +64,7 @@ def league(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 def copy_of(league: dict[str, object], tmp_path: Path, name: str = "w.duckdb") -> Path:
     dst = tmp_path / name
-    shutil.copy(league["db"], dst)  # type: ignore[arg-type]
+    copy_warehouse(league["db"], dst)  # type: ignore[arg-type]
     return dst
 
 
@@ -94,13 +94,14 @@ def test_day_by_day_equals_whole_range(league: dict[str, object], tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    "crashes", [["staged:2", "mid_publish:1", "published:2", "mid_publish:3", "staged:3"]]
+    "crashes", [["staged:2", "mid_publish:1", "published:2", "data_published:2", "mid_publish:3", "staged:3"]]
 )
-def test_kill_9_at_five_points_then_resume_equals_clean_build(
+def test_kill_9_at_six_points_then_resume_equals_clean_build(
     league: dict[str, object], tmp_path: Path, crashes: list[str]
 ) -> None:
-    """SIGKILL after staging, in the middle of a publish transaction and right after a commit;
-    batches of 7 days give each run enough batches to reach its crash point."""
+    """SIGKILL after staging, in the middle of a publish transaction, between the data commit and the
+    ledger commit (the state store is another database) and right after both; batches of 7 days give
+    each run enough batches to reach its crash point."""
     clean = copy_of(league, tmp_path, "clean.duckdb")
     backfill(clean, *window_args(league))
     crashed = copy_of(league, tmp_path, "crashed.duckdb")
@@ -124,7 +125,7 @@ def test_kill_9_at_five_points_then_resume_equals_clean_build(
 
 def clean_failed(db: Path) -> int:
     with Warehouse(db) as wh:
-        return int(wh.scalar("select count(*) from meta.partitions where status = 'failed'"))
+        return int(wh.scalar("select count(*) from state.partitions where status = 'failed'"))
 
 
 def test_changed_box_score_rebuilds_only_what_it_reaches(league: dict[str, object], tmp_path: Path) -> None:
@@ -198,7 +199,7 @@ def test_phase4_gate_refuses_when_a_season_drops_below_95_percent(
     assert forced.returncode == 0, forced.stderr
     with Warehouse(db) as wh:
         args = wh.scalar(
-            "select arguments from meta.runs where command = 'backfill' order by started_at desc limit 1"
+            "select arguments from state.runs where command = 'backfill' order by started_at desc limit 1"
         )
     assert json.loads(args)["override_gate_seasons"] == [season]
 
@@ -222,7 +223,11 @@ def test_one_missing_date_runs_phase4_and_marks_history_incomplete(
     pdc = [r for r in status if r["table"] == "precompute.player_daily_cache"]
     assert sum(r["hist_incomplete"] for r in pdc) > 0
     with Warehouse(db) as wh:
-        flagged = [r[0] for r in wh.rows(
-            "select partition_date from meta.partitions where table_name = "
-            "'precompute.player_daily_cache' and hist_complete = false order by 1")]
+        flagged = [
+            r[0]
+            for r in wh.rows(
+                "select partition_date from state.partitions where table_name = "
+                "'precompute.player_daily_cache' and hist_complete = false order by 1"
+            )
+        ]
     assert flagged and all(gone < d <= gone + timedelta(days=30) for d in flagged)

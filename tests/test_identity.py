@@ -17,9 +17,7 @@ import pytest
 from nbaprops.ingest.identity import build_identity_step
 from nbaprops.warehouse import Warehouse
 
-DATA_DIR = Path(
-    os.environ.get("NBAPROPS_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
+DATA_DIR = Path(os.environ.get("NBAPROPS_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 # -- tiny hand-made warehouses ---------------------------------------------------------------
 
@@ -50,29 +48,21 @@ def _wh(
     wh = Warehouse(":memory:")
     wh.execute(f"create table raw.bref_player_box ({_BOX_COLS})")
     for i, row in enumerate(box):
-        wh.execute(
-            "insert into raw.bref_player_box values (?,?,?,?,?,?,?,?,?,?,'box',?)", [*row, i]
-        )
+        wh.execute("insert into raw.bref_player_box values (?,?,?,?,?,?,?,?,?,?,'box',?)", [*row, i])
     wh.execute(f"create table raw.nbacom_player_game_logs ({_LOG_COLS})")
     for i, row in enumerate(logs):
-        wh.execute(
-            "insert into raw.nbacom_player_game_logs values (?,?,?,?,?,?,?,?,'log',?)", [*row, i]
-        )
+        wh.execute("insert into raw.nbacom_player_game_logs values (?,?,?,?,?,?,?,?,'log',?)", [*row, i])
     if props is not None:
         wh.execute(f"create table raw.oddsapi_player_points_props ({_PROP_COLS})")
         for i, row in enumerate(props):
-            wh.execute(
-                "insert into raw.oddsapi_player_points_props values (?,?,?,?,'pts',?)", [*row, i]
-            )
+            wh.execute("insert into raw.oddsapi_player_points_props values (?,?,?,?,'pts',?)", [*row, i])
     if aliases is not None:
         wh.execute(
             "create table meta.player_aliases (alias_lookup varchar, player_id bigint, "
             "source varchar, valid_from date, valid_to date)"
         )
         for alias, pid in aliases:
-            wh.execute(
-                "insert into meta.player_aliases values (?, ?, 'curated', null, null)", [alias, pid]
-            )
+            wh.execute("insert into meta.player_aliases values (?, ?, 'curated', null, null)", [alias, pid])
     if inactives is not None:
         wh.execute(
             "create table raw.bref_inactives (bref_player_slug varchar, player varchar, "
@@ -86,8 +76,7 @@ def _wh(
 def _registry(wh: Warehouse) -> dict[str, int]:
     return dict(
         wh.rows(
-            "select bref_player_slug, player_id from meta.player_registry "
-            "where bref_player_slug is not null"
+            "select bref_player_slug, player_id from meta.player_registry where bref_player_slug is not null"
         )
     )
 
@@ -370,16 +359,12 @@ def test_registry_is_unique(built: tuple[Warehouse, dict[str, Any]]) -> None:
     assert n == ids > 1000
     assert slugs == slug_rows > 1000
     assert wh.scalar("select count(*) from meta.player_registry where player_lookup is null") == 0
-    assert (
-        wh.scalar(
-            "select count(*) from meta.player_registry where first_game_date > last_game_date"
-        )
-        == 0
-    )
+    assert wh.scalar("select count(*) from meta.player_registry where first_game_date > last_game_date") == 0
     # a spot check: bref slug ↔ NBA.com id
-    assert wh.scalar(
-        "select player_id from meta.player_registry where bref_player_slug = 'tatumja01'"
-    ) == 1628369
+    assert (
+        wh.scalar("select player_id from meta.player_registry where bref_player_slug = 'tatumja01'")
+        == 1628369
+    )
 
 
 def _prop_listing(wh: Warehouse, table: str, lo: str, hi: str) -> tuple[int, int, int]:
@@ -420,14 +405,10 @@ def test_prop_names_resolve(built: tuple[Warehouse, dict[str, Any]]) -> None:
     )
     assert dup == 0
 
-    rows, listed, names = _prop_listing(
-        wh, "oddsapi_player_threes_props", "2024-08-01", "2025-07-31"
-    )
+    rows, listed, names = _prop_listing(wh, "oddsapi_player_threes_props", "2024-08-01", "2025-07-31")
     assert (rows, listed, names) == (0, 0, 0)
 
-    rows, listed, names = _prop_listing(
-        wh, "oddsapi_player_points_props", "2025-08-01", "2026-07-31"
-    )
+    rows, listed, names = _prop_listing(wh, "oddsapi_player_points_props", "2025-08-01", "2026-07-31")
     assert rows == listed > 0
     assert 15 <= names <= 30  # 2025-26 rookies absent from the partial logs (SPEC §3.7)
     # the listed names are rookies: none has any NBA.com row

@@ -226,7 +226,7 @@ def test_live_ingest_loads_the_same_raw_tables(tmp_path: Path) -> None:
         "select loc_x, loc_y, shot_made, zone, game_date from raw.nbacom_shots where player_id = 1900001"
     ) == [(22.6, 6.45, True, "three", __import__("datetime").date(2024, 10, 22))]
     assert wh.scalar("select sum(pts) from raw.nbacom_player_game_logs") == 142
-    args = json.loads(wh.scalar("select arguments from meta.runs where command = 'ingest'"))
+    args = json.loads(wh.scalar("select arguments from state.runs where command = 'ingest'"))
     assert args["live"] == {"seasons": ["2024-25"], "season_types": ["Regular Season"]}
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -35,6 +34,7 @@ from nbaprops.ml.dataset import (
 from nbaprops.ml.model import fit_chronological
 from nbaprops.ml.schema import PREDICTIONS, ensure_prediction_tables
 from nbaprops.registry import models_dir
+from nbaprops.state import copy_warehouse
 from nbaprops.warehouse import Warehouse
 
 GRADES_SQL = models_dir() / "predictions" / "prediction_grades.sql"
@@ -288,7 +288,7 @@ def league(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db = tmp_path_factory.mktemp("ml") / "league.duckdb"
     prebuilt = os.environ.get("NBAPROPS_ML_LEAGUE_DB")
     if prebuilt:
-        shutil.copy(prebuilt, db)
+        copy_warehouse(prebuilt, db)
     else:
         proc = cli(db, "ingest", "--source", "synthetic", "--seasons", "2", "--json")
         assert proc.returncode == 0, proc.stderr[-2000:]

@@ -16,6 +16,7 @@ import pytest
 
 from nbaprops import registry
 from nbaprops.partitions import DateRange, expected_dates, install_settings
+from nbaprops.state import copy_warehouse
 from nbaprops.warehouse import Warehouse
 
 pytestmark = pytest.mark.realdata
@@ -287,7 +288,7 @@ def test_pcf_factor_ranges_and_missing_inputs(wh: Warehouse) -> None:
 def test_point_in_time_perturbation(built: Path, tmp_path: Path) -> None:
     """Change every game's stats on date D: no Phase 4 row dated on or before D may change (§8 #14, #15)."""
     db = tmp_path / "perturbed.duckdb"
-    shutil.copy(built, db)
+    copy_warehouse(built, db)
     with Warehouse(db) as w:
         d = w.scalar(
             "select game_date from (select game_date, count(*) n from raw.schedule_games "

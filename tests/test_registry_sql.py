@@ -22,11 +22,16 @@ def test_every_model_transpiles(table: str, dialect: str) -> None:
 
 def test_all_contract_tables_are_registered() -> None:
     expected = {
-        "analytics.player_game_summary", "analytics.team_offense_game_summary",
-        "analytics.team_defense_game_summary", "analytics.upcoming_player_game_context",
-        "analytics.upcoming_team_game_context", "precompute.team_defense_zone_analysis",
-        "precompute.player_shot_zone_analysis", "precompute.player_daily_cache",
-        "precompute.player_composite_factors", "features.ml_feature_store_v2",
+        "analytics.player_game_summary",
+        "analytics.team_offense_game_summary",
+        "analytics.team_defense_game_summary",
+        "analytics.upcoming_player_game_context",
+        "analytics.upcoming_team_game_context",
+        "precompute.team_defense_zone_analysis",
+        "precompute.player_shot_zone_analysis",
+        "precompute.player_daily_cache",
+        "precompute.player_composite_factors",
+        "features.ml_feature_store_v2",
     }
     assert expected <= set(TABLES)
 
@@ -40,7 +45,8 @@ def test_inputs_are_read_from_sql_and_order_respects_them() -> None:
     pgs = registry.get("analytics.player_game_summary")
     assert "analytics.team_offense_game_summary" in pgs.inputs
     assert input_tables("with a as (select * from raw.x) select * from a join meta.y using (k)") == {
-        "raw.x", "meta.y",
+        "raw.x",
+        "meta.y",
     }
 
 
@@ -60,9 +66,14 @@ def test_no_literal_dates_in_models() -> None:
 
 
 def test_sql_command_prints_transpiled_model_and_rejects_unknown_table() -> None:
-    ok = subprocess.run([sys.executable, "-m", "nbaprops.cli", "sql", "player_game_summary",
-                         "--dialect", "bigquery"], capture_output=True, text=True, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "nbaprops.cli", "sql", "player_game_summary", "--dialect", "bigquery"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ok.returncode == 0 and "analytics.team_offense_game_summary" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "nbaprops.cli", "sql", "nope"],
-                         capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "nbaprops.cli", "sql", "nope"], capture_output=True, text=True, check=False
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("error: unknown table")

@@ -5,13 +5,13 @@ dashboard, rendered in headless Chromium (skipped, with the reason, when Chromiu
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from nbaprops import registry
+from nbaprops.state import copy_warehouse
 from nbaprops.warehouse import Warehouse
 from tests.test_validate import built_league, run_cli
 
@@ -24,7 +24,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """`nbaprops report --out DIR` run once (a real subprocess) on a copy of the league."""
     base = tmp_path_factory.mktemp("report")
     db = base / "w.duckdb"
-    shutil.copy(built_league(tmp_path_factory), db)
+    copy_warehouse(built_league(tmp_path_factory), db)
     out = base / "out"
     proc = run_cli("report", "--out", str(out), "--min-rows", "100", "--db", str(db))
     return {"db": db, "out": out, "proc": proc}
@@ -78,14 +78,14 @@ def test_documents_record_range_checks_and_runs(report_dir: Path, reported: dict
     with Warehouse(str(reported["db"]), read_only=True) as wh:
         tables = [t.name for t in registry.all_tables()]
         lo, hi = wh.rows(
-            "select min(partition_date), max(partition_date) from meta.partitions "
+            "select min(partition_date), max(partition_date) from state.partitions "
             "where table_name in (select unnest(?)) and status in ('complete', 'failed')",
             [tables],
         )[0]
         runs = {
             r[0]
             for r in wh.rows(
-                "select distinct run_id from meta.partitions where status = 'complete' "
+                "select distinct run_id from state.partitions where status = 'complete' "
                 "and table_name like 'analytics.%'"
             )
         }

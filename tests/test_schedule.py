@@ -55,8 +55,9 @@ def test_season_year_month_rule(day: date, season: int) -> None:
 
 
 # -- hand-made league -----------------------------------------------------------------------------
-def _team_rows(game_id: str, day: str, away: str, home: str, pts: tuple[int, int], minutes: int,
-               neutral: bool = False) -> list[tuple[object, ...]]:
+def _team_rows(
+    game_id: str, day: str, away: str, home: str, pts: tuple[int, int], minutes: int, neutral: bool = False
+) -> list[tuple[object, ...]]:
     """Two NBA.com team-log rows (away first); neutral games print `AWAY @ HOME` on both rows."""
     matchup_home = f"{away} @ {home}" if neutral else f"{home} vs. {away}"
     return [
@@ -130,14 +131,21 @@ def test_hand_made_league(league: Warehouse) -> None:
     assert set(games) == {"0023000001", "0023000002", "0023000003", "T301025BOS"}
     g1 = games["0023000001"]
     assert (g1["home_team_abbr"], g1["away_team_abbr"], g1["home_points"], g1["away_points"]) == (
-        "BOS", "NYK", 110, 100)
+        "BOS",
+        "NYK",
+        110,
+        100,
+    )
     assert g1["arena_key"] == "TD Garden" and g1["is_neutral_site"] is False
     assert g1["game_status"] == "final" and str(g1["tip_time_et"]) == "2030-10-20 19:30:00"
     assert games["0023000002"]["ot_periods"] == 1
     # the neutral game: home from `AWAY @ HOME`; arena from the fixture (alias of Mexico City Arena)
     g3 = games["0023000003"]
     assert (g3["home_team_abbr"], g3["arena_key"], g3["is_neutral_site"]) == (
-        "MIL", "Mexico City Arena", True)
+        "MIL",
+        "Mexico City Arena",
+        True,
+    )
     # future fixture → provisional scheduled game; unknown arena name falls back to the home arena
     g5 = games["T301025BOS"]
     assert g5["game_status"] == "scheduled" and g5["home_points"] is None
@@ -146,17 +154,20 @@ def test_hand_made_league(league: Warehouse) -> None:
     assert sched["superseded"] == 1  # LAL-BOS 2030-10-21, on or before the last completed date
     assert sched["unresolved_games"] == 1
     assert sched["unknown_arena_names"] == ["Nowhere Dome (1)"]
-    q = league.rows(
-        "select staged_file, detail from meta.quarantine where reason = 'unresolved_game'"
-    )
+    q = league.rows("select staged_file, detail from meta.quarantine where reason = 'unresolved_game'")
     assert len(q) == 2 and all("0023000004" in d for _, d in q)
     # calendar
     cal = league.dicts("select * from raw.season_calendar")
-    assert cal == [{
-        "season_year": 2030, "season_start": date(2030, 10, 20), "bootstrap_end": date(2030, 11, 2),
-        "last_regular_date": date(2030, 10, 25), "last_game_date": date(2030, 10, 25),
-        "last_completed_date": date(2030, 10, 24),
-    }]
+    assert cal == [
+        {
+            "season_year": 2030,
+            "season_start": date(2030, 10, 20),
+            "bootstrap_end": date(2030, 11, 2),
+            "last_regular_date": date(2030, 10, 25),
+            "last_game_date": date(2030, 10, 25),
+            "last_completed_date": date(2030, 10, 24),
+        }
+    ]
     # idempotent: a second build gives the same table and does not duplicate quarantine rows
     build_schedule(league, "t2")
     assert _games(league) == games
@@ -218,8 +229,7 @@ def real(real_ingested: Path, real_ingest_report: dict[str, Any]) -> Iterator[Wa
 def test_regular_games_per_season(real: Warehouse) -> None:
     counts = dict(
         real.rows(
-            "select season_year, count(*) from raw.schedule_games where season_phase = 'regular' "
-            "group by 1"
+            "select season_year, count(*) from raw.schedule_games where season_phase = 'regular' group by 1"
         )
     )
     for season in range(2017, 2025):
@@ -231,30 +241,38 @@ def test_regular_games_per_season(real: Warehouse) -> None:
 
 @pytest.mark.realdata
 def test_ids_teams_and_arenas(real: Warehouse) -> None:
-    assert real.scalar(
-        "select count(*) - count(distinct game_id) from raw.schedule_games"
-    ) == 0
-    assert real.scalar(
-        "select count(*) from raw.schedule_games where length(game_id) <> 10"
-    ) == 0
-    assert real.scalar(
-        "select count(*) from raw.schedule_games where home_team_abbr = away_team_abbr "
-        "or home_team_abbr is null or away_team_abbr is null"
-    ) == 0
-    assert real.scalar(
-        "select count(*) from raw.schedule_games where home_team_abbr not in "
-        "(select team_abbr from meta.team_codes where is_nba) or away_team_abbr not in "
-        "(select team_abbr from meta.team_codes where is_nba)"
-    ) == 0
-    assert real.scalar(
-        "select count(*) from raw.schedule_games where season_phase not in "
-        "('regular', 'play_in', 'playoffs', 'cup_final')"
-    ) == 0
+    assert real.scalar("select count(*) - count(distinct game_id) from raw.schedule_games") == 0
+    assert real.scalar("select count(*) from raw.schedule_games where length(game_id) <> 10") == 0
+    assert (
+        real.scalar(
+            "select count(*) from raw.schedule_games where home_team_abbr = away_team_abbr "
+            "or home_team_abbr is null or away_team_abbr is null"
+        )
+        == 0
+    )
+    assert (
+        real.scalar(
+            "select count(*) from raw.schedule_games where home_team_abbr not in "
+            "(select team_abbr from meta.team_codes where is_nba) or away_team_abbr not in "
+            "(select team_abbr from meta.team_codes where is_nba)"
+        )
+        == 0
+    )
+    assert (
+        real.scalar(
+            "select count(*) from raw.schedule_games where season_phase not in "
+            "('regular', 'play_in', 'playoffs', 'cup_final')"
+        )
+        == 0
+    )
     # every game has arena coordinates
-    assert real.scalar(
-        "select count(*) from raw.schedule_games g left join (select distinct arena_key, lat, lon "
-        "from meta.arena_locations) a using (arena_key) where a.lat is null or a.lon is null"
-    ) == 0
+    assert (
+        real.scalar(
+            "select count(*) from raw.schedule_games g left join (select distinct arena_key, lat, lon "
+            "from meta.arena_locations) a using (arena_key) where a.lat is null or a.lon is null"
+        )
+        == 0
+    )
     report = real.report  # type: ignore[attr-defined]
     assert report.conformed["schedule"]["unknown_arena_names"] == []
 
@@ -263,8 +281,7 @@ def test_ids_teams_and_arenas(real: Warehouse) -> None:
 def test_every_bref_key_maps_to_an_nba_id(real: Warehouse) -> None:
     keys = real.scalar("select count(distinct game_key) from raw.bref_schedule")
     mapped = real.scalar(
-        "select count(*) from raw.schedule_games where bref_game_key is not null "
-        "and game_id not like 'T%'"
+        "select count(*) from raw.schedule_games where bref_game_key is not null and game_id not like 'T%'"
     )
     assert keys == mapped == 8807
     missing_games = real.scalar(
@@ -273,16 +290,20 @@ def test_every_bref_key_maps_to_an_nba_id(real: Warehouse) -> None:
     )
     assert missing_games == 0
     # the 198 unplayed 2023-24 bref rows have their NBA.com ids
-    assert real.scalar(
-        "select count(*) from raw.bref_schedule b join raw.schedule_games s "
-        "on s.bref_game_key = b.game_key where b.home_pts is null"
-    ) == 198
+    assert (
+        real.scalar(
+            "select count(*) from raw.bref_schedule b join raw.schedule_games s "
+            "on s.bref_game_key = b.game_key where b.home_pts is null"
+        )
+        == 198
+    )
 
 
 @pytest.mark.realdata
 def test_restart_playoffs_and_season_years(real: Warehouse) -> None:
     phases = {
-        r[0] for r in real.rows(
+        r[0]
+        for r in real.rows(
             "select distinct season_phase from raw.schedule_games where game_date = '2020-08-20'"
         )
     }
@@ -295,10 +316,13 @@ def test_restart_playoffs_and_season_years(real: Warehouse) -> None:
     )
     assert years == {date(2020, 10, 11): 2019, date(2020, 12, 22): 2020, date(2021, 7, 20): 2020}
     # restart games are at the Lake Buena Vista site
-    assert real.scalar(
-        "select count(*) from raw.schedule_games where game_date between '2020-07-30' "
-        "and '2020-10-11' and arena_key <> 'HP Field House'"
-    ) == 0
+    assert (
+        real.scalar(
+            "select count(*) from raw.schedule_games where game_date between '2020-07-30' "
+            "and '2020-10-11' and arena_key <> 'HP Field House'"
+        )
+        == 0
+    )
     start = dict(real.rows("select season_year, season_start from raw.season_calendar"))
     assert start[2020] == date(2020, 12, 22) and start[2023] == date(2023, 10, 24)
 
@@ -311,9 +335,10 @@ def test_cup_semifinals_2025_quarantined(real: Warehouse) -> None:
     )
     ids = {d.split()[1] for (d,) in rows}
     assert ids == {"0022501229", "0022501230"}
-    assert real.scalar(
-        "select count(*) from raw.schedule_games where game_id in ('0022501229', '0022501230')"
-    ) == 0
+    assert (
+        real.scalar("select count(*) from raw.schedule_games where game_id in ('0022501229', '0022501230')")
+        == 0
+    )
     sched = real.report.conformed["schedule"]  # type: ignore[attr-defined]
     assert sched["unresolved_games"] == 2
 
@@ -322,7 +347,8 @@ def test_cup_semifinals_2025_quarantined(real: Warehouse) -> None:
 def test_neutral_sites_and_phases(real: Warehouse) -> None:
     # 2025-26 international games: home from the fixture list (unordered-pair match)
     rows = {
-        r[0]: r[1:] for r in real.rows(
+        r[0]: r[1:]
+        for r in real.rows(
             "select game_id, home_team_abbr, arena_key, is_neutral_site from raw.schedule_games "
             "where game_id in ('0022500147', '0022500578', '0022500602', '0022400147')"
         )
@@ -332,19 +358,24 @@ def test_neutral_sites_and_phases(real: Warehouse) -> None:
     assert rows["0022500147"][1:] == ("Mexico City Arena", True)
     assert rows["0022400147"] == ("WAS", "Mexico City Arena", True)
     cup = real.rows(
-        "select season_year, arena_key from raw.schedule_games where season_phase = 'cup_final' "
-        "order by 1"
+        "select season_year, arena_key from raw.schedule_games where season_phase = 'cup_final' order by 1"
     )
     assert cup == [(2023, "T-Mobile Arena"), (2024, "T-Mobile Arena")]
     # TOR's 2020-21 home games are at Amalie Arena and are not neutral
-    assert real.scalar(
-        "select count(*) from raw.schedule_games where season_year = 2020 and home_team_abbr = 'TOR' "
-        "and (arena_key <> 'Amalie Arena' or is_neutral_site)"
-    ) == 0
+    assert (
+        real.scalar(
+            "select count(*) from raw.schedule_games where season_year = 2020 and home_team_abbr = 'TOR' "
+            "and (arena_key <> 'Amalie Arena' or is_neutral_site)"
+        )
+        == 0
+    )
     # points present for every NBA.com/bref game up to 2024-25
-    assert real.scalar(
-        "select count(*) from raw.schedule_games where season_year between 2017 and 2024 "
-        "and (home_points is null or away_points is null or ot_periods is null)"
-    ) == 0
+    assert (
+        real.scalar(
+            "select count(*) from raw.schedule_games where season_year between 2017 and 2024 "
+            "and (home_points is null or away_points is null or ot_periods is null)"
+        )
+        == 0
+    )
     sched = real.report.conformed["schedule"]  # type: ignore[attr-defined]
     assert sched["scheduled"] == 0 and sched["superseded"] == 33

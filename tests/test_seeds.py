@@ -20,9 +20,7 @@ import pytest
 from nbaprops.ingest.player_lookup import player_lookup
 from nbaprops.seeds import SEED_FILES, seed_path
 
-DATA_DIR = Path(
-    os.environ.get("NBAPROPS_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
+DATA_DIR = Path(os.environ.get("NBAPROPS_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 SEASONS = range(2007, 2031)  # season start years the home-arena rule must cover
 
 
@@ -56,7 +54,7 @@ def home_arena(team: str, season: int) -> list[str]:
     """arena_keys of the rows that are ``team``'s home for ``season`` (should be one)."""
     out = []
     for row in _load("arenas.csv"):
-        lo = int(row["valid_from_season"]) if row["valid_from_season"] else -10**9
+        lo = int(row["valid_from_season"]) if row["valid_from_season"] else -(10**9)
         hi = int(row["valid_to_season"]) if row["valid_to_season"] else 10**9
         if row["team_abbr"] == team and lo <= season <= hi:
             out.append(row["arena_key"])
@@ -97,7 +95,9 @@ def test_nba_team_codes() -> None:
     assert len({r["team_abbr"] for r in codes}) == len(codes), "one row per code"
     by_code = {t["team_abbr"]: t for t in teams}
     assert {c: by_code[c]["bref_code"] for c in ("BKN", "CHA", "PHX")} == {
-        "BKN": "BRK", "CHA": "CHO", "PHX": "PHO"
+        "BKN": "BRK",
+        "CHA": "CHO",
+        "PHX": "PHO",
     }
     offsets = {c: by_code[c]["utc_offset_std"] for c in ("PHX", "DEN", "UTA", "CHI", "BOS", "LAL")}
     assert offsets == {"PHX": "-7", "DEN": "-7", "UTA": "-7", "CHI": "-6", "BOS": "-5", "LAL": "-8"}
@@ -117,8 +117,12 @@ def test_team_names_map_to_nba_codes() -> None:
     assert all(n["team_abbr"] in nba for n in names)
     lookup = {n["name"]: n["team_abbr"] for n in names}
     for name, code in {
-        "LA Clippers": "LAC", "Los Angeles Clippers": "LAC", "Charlotte Bobcats": "CHA",
-        "New Jersey Nets": "BKN", "New Orleans Hornets": "NOP", "Seattle SuperSonics": "OKC",
+        "LA Clippers": "LAC",
+        "Los Angeles Clippers": "LAC",
+        "Charlotte Bobcats": "CHA",
+        "New Jersey Nets": "BKN",
+        "New Orleans Hornets": "NOP",
+        "Seattle SuperSonics": "OKC",
     }.items():
         assert lookup[name] == code
     for t in nba_teams():
@@ -190,8 +194,14 @@ def test_player_aliases_shape() -> None:
         assert player_lookup(a["alias_lookup"]) == a["alias_lookup"] != ""
         assert a["player_id"].isdigit() and a["source"] == "curated"
     spec = {
-        "nicolasclaxton", "herbjones", "moewagner", "carltoncarrington", "ronholland",
-        "bjboston", "vincentwilliams", "kenyonmartin",
+        "nicolasclaxton",
+        "herbjones",
+        "moewagner",
+        "carltoncarrington",
+        "ronholland",
+        "bjboston",
+        "vincentwilliams",
+        "kenyonmartin",
     }
     assert spec <= set(keys)
 
@@ -255,9 +265,7 @@ def test_all_team_codes_known() -> None:
     seen: set[str] = set()
     for (code,) in read_columns(one_file("nbacom_team_game_logs_*.csv.gz"), ("TEAM_ABBREVIATION",)):
         seen.add(code)
-    for (code,) in read_columns(
-        one_file("nbacom_schedule_gameids_*.csv.gz"), ("TEAM_ABBREVIATION",)
-    ):
+    for (code,) in read_columns(one_file("nbacom_schedule_gameids_*.csv.gz"), ("TEAM_ABBREVIATION",)):
         seen.add(code)
     for home, away in read_columns(
         one_file("rest_travel_schedule_*.csv.gz"), ("home_team_tricode", "away_team_tricode")
@@ -265,9 +273,7 @@ def test_all_team_codes_known() -> None:
         seen.update(c for c in (home, away) if c)
     for cells in read_columns(one_file("bref_team_box_*.csv.gz"), ("team", "opp")):
         seen.update(cells)
-    for cells in read_columns(
-        one_file("bref_schedule_*.csv.gz"), ("visitor_team_abbr", "home_team_abbr")
-    ):
+    for cells in read_columns(one_file("bref_schedule_*.csv.gz"), ("visitor_team_abbr", "home_team_abbr")):
         seen.update(cells)
     assert seen - known == set()
 
@@ -295,9 +301,7 @@ def test_every_team_name_maps() -> None:
         used.update(cells)
     for cells in read_columns(one_file("fixturedownload_*.csv.gz"), ("Home Team", "Away Team")):
         used.update(cells)
-    for cells in read_columns(
-        one_file("bref_schedule_*.csv.gz"), ("visitor_team_name", "home_team_name")
-    ):
+    for cells in read_columns(one_file("bref_schedule_*.csv.gz"), ("visitor_team_name", "home_team_name")):
         used.update(cells)
     for pattern in ("oddsapi_props_player_points_*.csv.gz", "oddsapi_props_player_threes_*.csv.gz"):
         for (game,) in read_columns(one_file(pattern), ("game",)):

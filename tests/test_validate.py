@@ -27,6 +27,7 @@ import pytest
 
 from nbaprops import registry
 from nbaprops.cli import main
+from nbaprops.state import copy_warehouse, move_warehouse
 from nbaprops.warehouse import Warehouse
 
 TOGS = "analytics.team_offense_game_summary"
@@ -56,7 +57,7 @@ def built_league(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = db.with_name("building.duckdb")
     prebuilt = os.environ.get("NBAPROPS_TEST_LEAGUE")  # a local shortcut: reuse a built league file
     if prebuilt:
-        shutil.copy(prebuilt, work)
+        copy_warehouse(prebuilt, work)
     else:
         proc = run_cli(
             "ingest", "--source", "synthetic", "--seasons", "1", "--seed", "7", "--json", "--db", str(work)
@@ -68,7 +69,7 @@ def built_league(tmp_path_factory: pytest.TempPathFactory) -> Path:
             built = [t.name for t in registry.tables_in("analytics") if wh.table_exists(t.name)]
         if len(built) < len(registry.tables_in("analytics")):
             pytest.fail(f"the synthetic backfill did not build Phase 3: {proc.stderr[-1500:]}")
-    work.rename(db)
+    move_warehouse(work, db)
     return db
 
 
@@ -80,7 +81,7 @@ def league(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def db(league: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "w.duckdb"
-    shutil.copy(league, dst)
+    copy_warehouse(league, dst)
     return dst
 
 
@@ -273,12 +274,12 @@ select * from final""")
     monkeypatch.setattr(registry, "models_dir", lambda: models)
     registry.all_tables.cache_clear()
     try:
-        sql(db, f"update meta.partitions set status = 'failed' where table_name = '{PDC}'")
+        sql(db, f"update state.partitions set status = 'failed' where table_name = '{PDC}'")
         code, out = cli(capsys, "backfill", "--db", str(db))
         with Warehouse(db, read_only=True) as wh:
             rebuilt = wh.scalar(
-                f"select count(*) from meta.partitions where table_name = '{MLFS}' "
-                "and status = 'complete' and run_id = (select max(run_id) from meta.runs "
+                f"select count(*) from state.partitions where table_name = '{MLFS}' "
+                "and status = 'complete' and run_id = (select max(run_id) from state.runs "
                 "where command = 'backfill')"
             )
         assert rebuilt, f"the feature store was not rebuilt on the leaking cache: {out[-1500:]}"

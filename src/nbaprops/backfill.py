@@ -2,14 +2,12 @@
 
 Grain of the work: one (table, date) partition. Each model runs set-based: one statement for the
 whole planned range, or one per batch of `batch_days`; each batch is staged, audited and published
-in one transaction together with its ledger rows, so a crash leaves old or new partitions, never a
-mix, and re-running the same command finishes the job.
+by the warehouse's engine, then its ledger rows are written to the state store; a crash leaves old
+or new partitions, never a mix within a DuckDB batch, and re-running the same command finishes the job.
 """
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from typing import Any
 
 from nbaprops import registry
 from nbaprops.checks import duplicate_dates, entity_counts, extra_check_failures
+from nbaprops.crash import crash_point
 from nbaprops.ledger import content_hashes, input_fingerprints
 from nbaprops.partitions import chunks
 from nbaprops.planner import Plan, PlanItem, ledger_reasons
@@ -29,23 +28,6 @@ ENTITY_MIN_SHARE = 0.90
 #: History window, in days before a Phase 4 / feature date, whose missing Phase 3 dates make the
 #: partition historically incomplete (about the last 10-15 games of a team).
 HIST_REACH_DAYS = 30
-
-
-_CRASH_COUNTS: dict[str, int] = {}
-
-
-def crash_point(name: str) -> None:
-    """Fault injection for the kill-and-resume tests: `NBAPROPS_CRASH_AT=<point>:<n>` sends this
-    process SIGKILL the n-th time it reaches `<point>` (`staged`, `mid_publish`, `published`)."""
-    spec = os.environ.get("NBAPROPS_CRASH_AT")
-    if not spec:
-        return
-    point, _, nth = spec.partition(":")
-    if point != name:
-        return
-    _CRASH_COUNTS[name] = _CRASH_COUNTS.get(name, 0) + 1
-    if _CRASH_COUNTS[name] == int(nth or 1):
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -62,11 +44,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
     """Stage, audit and publish one batch; returns (rows, partitions complete, partitions failed)."""
     wh.register_dates("_planned", dates)
     d = table.date_column
-    wh.execute(
-        f"create or replace temp table _stage as select m.*, '{run_id}' as run_id, "
-        f"now() as processed_at from ({table.sql}) m where m.{d} in (select d from _planned)",
-        {"start_date": dates[0], "end_date": dates[-1]},
-    )
+    wh.engine.stage(wh, table, dates, run_id)
     crash_point("staged")
     dups = duplicate_dates(wh, table, "_stage")
     entities = entity_counts(wh, table, "_stage", dates)
@@ -123,10 +101,10 @@ def publish(
     check_rows: list[tuple[Any, ...]],
     run_id: str,
 ) -> None:
-    """One transaction: replace the partitions, then record the ledger and the check results."""
+    """Replace the partitions (the engine's atomicity), then record the ledger and the check results
+    in one state-store transaction."""
     import pyarrow as pa
 
-    d = table.date_column
     led = pa.table(
         {
             "d": pa.array([r[0] for r in ledger_rows], pa.date32()),
@@ -151,20 +129,15 @@ def publish(
     )
     wh.register("_ledger_rows", led)
     wh.register("_check_rows", checks)
-    wh.register_dates("_withheld", withheld)
     blocking = {c.name: c.blocking for c in table.checks}
+    # the data, then the ledger: the state store is another database, so a crash in between leaves
+    # the ledger rows as they were, and the planner rebuilds these dates (idempotently) on resume
+    wh.engine.publish(wh, table, dates, withheld)
+    crash_point("data_published")
     with wh.transaction():
-        if not wh.table_exists(table.name):
-            wh.execute(f"create table {table.name} as select * from _stage limit 0")
-        wh.execute(f"delete from {table.name} where {d} in (select d from _planned)")
-        wh.execute(
-            f"insert into {table.name} by name select * from _stage "
-            f"where {d} not in (select d from _withheld)"
-        )
-        crash_point("mid_publish")
         wh.execute(
             """
-            insert into meta.partitions
+            insert into state.partitions
             select ?, d, status, rows_written, rows_expected, passed, failed_checks, ?, fingerprint,
                    cast(h as ubigint), now(), now(), hist from _ledger_rows
             on conflict (table_name, partition_date) do update set
@@ -180,7 +153,7 @@ def publish(
             [table.name, run_id],
         )
         wh.execute(
-            "insert into meta.check_results select ?, ?, d, check_name, passed, "
+            "insert into state.check_results select ?, ?, d, check_name, passed, "
             "coalesce(list_contains(?, check_name), true), value, threshold, null, now() "
             "from _check_rows",
             [
@@ -190,7 +163,7 @@ def publish(
             ],
         )
     crash_point("published")
-    for name in ("_ledger_rows", "_check_rows", "_withheld"):
+    for name in ("_ledger_rows", "_check_rows"):
         wh.unregister(name)
 
 
@@ -209,7 +182,7 @@ def historical_completeness(wh: Warehouse, table: Table, dates: list[date]) -> d
         sched as (select distinct g.game_date, g.season_year from raw.schedule_games g
                   join covered c using (season_year, season_phase)
                   where g.game_status = 'final'),
-        pgs as (select partition_date from meta.partitions
+        pgs as (select partition_date from state.partitions
                 where table_name = 'analytics.player_game_summary' and status = 'complete')
         select days.d, count(s.game_date) filter (where p.partition_date is null) = 0
         from days
@@ -230,7 +203,7 @@ def record_skipped(wh: Warehouse, item: PlanItem, run_id: str) -> None:
         return
     wh.register_dates("_skipped", item.skipped)
     wh.execute(
-        "insert into meta.partitions select ?, d, 'skipped', 0, 0, true, null, ?, null, 0, now(), "
+        "insert into state.partitions select ?, d, 'skipped', 0, 0, true, null, ?, null, 0, now(), "
         "now(), null from _skipped on conflict (table_name, partition_date) do nothing",
         [item.table.name, run_id],
     )
@@ -289,6 +262,7 @@ def run_plan(
     from concurrent.futures import ThreadPoolExecutor
 
     season_of = dict(wh.rows("select distinct game_date, season_year from raw.schedule_games"))
+    wh.engine.begin_run(wh, [item.table for item in plan.items])
     results: list[ModelResult] = []
     refused: set[int] = set()
     current_phase = None

@@ -192,7 +192,7 @@ def status_rows(wh: Warehouse) -> list[dict[str, Any]]:
         ledger = {
             r[0]: (r[1], r[2])
             for r in wh.rows(
-                "select partition_date, status, hist_complete from meta.partitions where table_name = ?",
+                "select partition_date, status, hist_complete from state.partitions where table_name = ?",
                 [t.name],
             )
         }

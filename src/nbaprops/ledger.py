@@ -1,6 +1,6 @@
-"""The partition ledger `meta.partitions` and per-partition check results.
+"""The partition ledger `state.partitions` and per-partition check results (in the state store).
 
-Grain: `meta.partitions` one row per (table_name, partition_date); `meta.check_results` one row per
+Grain: `state.partitions` one row per (table_name, partition_date); `state.check_results` one row per
 (run_id, table_name, partition_date, check_name). A partition is `complete` only when it was written
 AND its blocking checks passed. Whole-table inputs (no date column) use the sentinel date 0001-01-01.
 `content_hash` fingerprints a partition's rows (lineage columns excluded); `content_changed_at` moves
@@ -13,28 +13,15 @@ from datetime import date
 
 import pyarrow as pa
 
+from nbaprops.state import DDL
 from nbaprops.warehouse import Warehouse
 
 WHOLE_TABLE = date(1, 1, 1)
 LINEAGE = ("run_id", "processed_at", "staged_file", "staged_line", "loaded_at")
 
-DDL = (
-    """create table if not exists meta.partitions (
-        table_name varchar, partition_date date, status varchar, rows_written bigint,
-        rows_expected bigint, checks_passed boolean, failed_checks varchar, run_id varchar,
-        input_fingerprint varchar, content_hash ubigint, content_changed_at timestamp,
-        built_at timestamp, hist_complete boolean, primary key (table_name, partition_date))""",
-    """create table if not exists meta.check_results (
-        run_id varchar, table_name varchar, partition_date date, check_name varchar,
-        passed boolean, blocking boolean, value double, threshold double, detail varchar,
-        checked_at timestamp)""",
-    """create table if not exists meta.entity_failures (
-        run_id varchar, "table" varchar, partition_date date, entity_id varchar,
-        failure_category varchar, detail varchar)""",
-)
-
 
 def ensure_ledger(wh: Warehouse) -> None:
+    """The state tables (created when the state store is attached; kept for callers that rely on it)."""
     for ddl in DDL:
         wh.execute(ddl)
 
@@ -66,7 +53,7 @@ def input_fingerprints(
     rows = wh.rows(
         """
         select p.d, bit_xor(hash(i.table_name, i.partition_date, i.content_hash))
-        from _planned p join meta.partitions i
+        from _planned p join state.partitions i
           on i.table_name in (select unnest(?))
          and (i.partition_date = ? or i.partition_date between p.d - ? and p.d)
         group by 1
@@ -82,7 +69,7 @@ def observe(wh: Warehouse, table: str, hashes: dict[date, int], run_id: str) -> 
     wh.register("_observed", pa.table({"d": list(hashes), "h": [str(v) for v in hashes.values()]}))
     wh.execute(
         """
-        insert into meta.partitions
+        insert into state.partitions
         select ?, o.d, 'complete', null, null, true, null, ?, null, cast(o.h as ubigint), now(), now(), null
         from _observed o
         on conflict (table_name, partition_date) do update set
@@ -95,7 +82,7 @@ def observe(wh: Warehouse, table: str, hashes: dict[date, int], run_id: str) -> 
     )
     # partitions that disappeared from the input are changes too
     wh.execute(
-        "update meta.partitions set content_changed_at = now(), content_hash = 0, status = 'missing' "
+        "update state.partitions set content_changed_at = now(), content_hash = 0, status = 'missing' "
         "where table_name = ? and partition_date not in (select d from _observed) "
         "and status = 'complete'",
         [table],

@@ -1,7 +1,7 @@
 """Backfill planning: which (table, date) partitions are missing, failed or stale, and why.
 
 Grain of a plan: one `PlanItem` per registered table, holding its build dates and a reason per date
-to rebuild. Expected dates come from the schedule; the ledger (`meta.partitions`) says what exists,
+to rebuild. Expected dates come from the schedule; the ledger (`state.partitions`) says what exists,
 and is checked against the tables themselves; staleness comes from input content fingerprints.
 """
 
@@ -141,9 +141,9 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
         f"""
         with led as (select partition_date, status, built_at, rows_written,
                             split_part(input_fingerprint, ':', 1) as model_hash
-                     from meta.partitions where table_name = ?),
+                     from state.partitions where table_name = ?),
         present as ({present}),
-        inp as (select partition_date, content_changed_at from meta.partitions
+        inp as (select partition_date, content_changed_at from state.partitions
                 where table_name in (select unnest(?)))
         select e.d, l.status,
                (select min(i.partition_date) from inp i
@@ -173,5 +173,3 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
         elif stale_from is not None:
             out[d] = "stale from " + ("an input table" if stale_from == WHOLE_TABLE else str(stale_from))
     return out
-
-

@@ -1,4 +1,5 @@
-"""`meta.runs`: one row per command invocation (arguments, start, end, status, per-model details).
+"""`state.runs` (in the state store): one row per command invocation (arguments, start, end,
+status, per-model details).
 
 A run is recorded as `running` when it starts and closed as `succeeded`, `failed` or `interrupted`;
 a row left `running` by a killed process is visible as such (nothing pretends it finished).
@@ -12,13 +13,10 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from nbaprops.state import DDL
 from nbaprops.warehouse import Warehouse
 
-RUNS_DDL = """
-create table if not exists meta.runs (
-    run_id varchar primary key, command varchar, arguments varchar, started_at timestamp,
-    ended_at timestamp, status varchar, pid integer, details varchar
-)"""
+RUNS_DDL = next(ddl for ddl in DDL if "state.runs" in ddl)
 
 
 def new_run_id(command: str) -> str:
@@ -31,7 +29,7 @@ def start_run(wh: Warehouse, command: str, arguments: dict[str, Any]) -> str:
     wh.execute(RUNS_DDL)
     run_id = new_run_id(command)
     wh.execute(
-        "insert into meta.runs values (?, ?, ?, now(), null, 'running', ?, null)",
+        "insert into state.runs values (?, ?, ?, now(), null, 'running', ?, null)",
         [run_id, command, json.dumps(arguments, default=str, sort_keys=True), os.getpid()],
     )
     return run_id
@@ -39,6 +37,6 @@ def start_run(wh: Warehouse, command: str, arguments: dict[str, Any]) -> str:
 
 def finish_run(wh: Warehouse, run_id: str, status: str, details: dict[str, Any]) -> None:
     wh.execute(
-        "update meta.runs set ended_at = now(), status = ?, details = ? where run_id = ?",
+        "update state.runs set ended_at = now(), status = ?, details = ? where run_id = ?",
         [status, json.dumps(details, default=str, sort_keys=True), run_id],
     )

@@ -1,8 +1,9 @@
-"""The DuckDB warehouse: the only module that imports duckdb.
+"""The DuckDB warehouse: the local SQL connection every command reads and writes through.
 
-One file database with a schema per layer (SPEC §1.1). Writers replace whole date partitions in one
-transaction (stage, delete, insert, commit), so a crash leaves the old partition or the new one, never a
-mix. DuckDB allows one writing process per file; a second one gets a one-line `UsageError`.
+One file database with a schema per layer (SPEC §1.1), plus the state store (`nbaprops.state`)
+attached as catalog `state`. Data tables are built by the warehouse's engine (`nbaprops.engines`):
+DuckDB itself by default, or Spark, whose partitioned parquet tables appear here as views. DuckDB
+allows one writing process per file; a second one gets a one-line `UsageError`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ import duckdb
 import pyarrow as pa
 
 from nbaprops.config import SCHEMAS
+from nbaprops.engines.duckdb_engine import DuckDBEngine
+from nbaprops.engines.protocol import DataEngine
 from nbaprops.errors import UsageError
+from nbaprops.state import DDL as STATE_DDL
+from nbaprops.state import state_path
 
 Params = dict[str, Any] | Sequence[Any] | None
 
@@ -25,8 +30,17 @@ Params = dict[str, Any] | Sequence[Any] | None
 class Warehouse:
     """A connection to one warehouse file (or `:memory:`), with the layer schemas created."""
 
-    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        read_only: bool = False,
+        state: str | None = None,
+        engine: DataEngine | None = None,
+    ) -> None:
         self.path = str(path)
+        self.state_path = state_path(self.path, state)
+        self.engine: DataEngine = engine or DuckDBEngine()
+        self.is_cursor = False
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:  # another process holds the write lock
@@ -35,9 +49,28 @@ class Warehouse:
         except duckdb.Error as exc:
             raise UsageError(f"cannot open database {self.path}: {str(exc).splitlines()[0]}") from None
         self.execute("set preserve_insertion_order = true")
+        self._attach_state(read_only)
         if not read_only:
             for schema in SCHEMAS:
                 self.execute(f"create schema if not exists {schema}")
+
+    def _attach_state(self, read_only: bool) -> None:
+        """Attach the state store as catalog `state` (an empty in-memory one when a reader finds none)."""
+        target, mode = self.state_path, ""
+        if read_only and target != ":memory:" and not Path(target).exists():
+            target = ":memory:"
+        elif read_only and target != ":memory:":
+            mode = " (read_only)"
+        try:
+            self.execute(f"attach '{target}' as state{mode}")
+        except duckdb.IOException as exc:
+            first = str(exc).splitlines()[0]
+            raise UsageError(f"state store {target} is in use by another process ({first})") from None
+        except duckdb.Error as exc:
+            raise UsageError(f"cannot open state store {target}: {str(exc).splitlines()[0]}") from None
+        if target == ":memory:" or not read_only:
+            for ddl in STATE_DDL:
+                self.execute(ddl)
 
     # -- plain statements -------------------------------------------------------------------
     def execute(self, sql: str, params: Params = None) -> None:
@@ -75,26 +108,45 @@ class Warehouse:
         self.con.unregister(name)
 
     # -- catalogue -------------------------------------------------------------------------
-    def table_exists(self, qualified: str) -> bool:
+    @staticmethod
+    def _catalog(qualified: str) -> tuple[str, str, str]:
+        """(catalog filter, schema, table): `state.x` lives in the attached state catalog."""
         schema, _, name = qualified.partition(".")
+        if schema == "state":
+            return "state", "main", name
+        return "%", schema, name
+
+    def table_exists(self, qualified: str) -> bool:
+        catalog, schema, name = self._catalog(qualified)
         return bool(
             self.scalar(
-                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                [schema, name],
+                "select count(*) from information_schema.tables where table_catalog like ? "
+                "and table_schema = ? and table_name = ?",
+                [catalog, schema, name],
             )
         )
+
+    def table_type(self, qualified: str) -> str | None:
+        """`BASE TABLE`, `VIEW` (e.g. over a Spark engine's parquet) or None when absent."""
+        catalog, schema, name = self._catalog(qualified)
+        kind = self.scalar(
+            "select table_type from information_schema.tables where table_catalog like ? "
+            "and table_schema = ? and table_name = ?",
+            [catalog, schema, name],
+        )
+        return None if kind is None else str(kind)
 
     def columns(self, qualified: str) -> list[str]:
         """Column names in order; an unqualified name is a temp table or registered relation."""
         if "." not in qualified:
             return [r[0] for r in self.rows(f"describe {qualified}")]
-        schema, _, name = qualified.partition(".")
+        catalog, schema, name = self._catalog(qualified)
         return [
             r[0]
             for r in self.rows(
-                "select column_name from information_schema.columns "
-                "where table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, name],
+                "select column_name from information_schema.columns where table_catalog like ? "
+                "and table_schema = ? and table_name = ? order by ordinal_position",
+                [catalog, schema, name],
             )
         ]
 
@@ -117,11 +169,17 @@ class Warehouse:
         """Another connection to the same database (own temp tables and transactions), for a thread."""
         clone = object.__new__(Warehouse)
         clone.path = self.path
+        clone.state_path = self.state_path
+        clone.engine = self.engine
+        clone.is_cursor = True
         clone.con = self.con.cursor()
         return clone
 
     def close(self) -> None:
+        """Close the connection (and the engine, unless this is a thread's cursor)."""
         self.con.close()
+        if not self.is_cursor:
+            self.engine.close()
 
     def __enter__(self) -> Warehouse:
         return self

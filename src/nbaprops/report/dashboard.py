@@ -140,7 +140,7 @@ def coverage_section(grid: list[dict[str, Any]]) -> str:
 def runs_section(history: list[dict[str, Any]]) -> str:
     parts = ['<section id="runs"><h2>Run history and timings</h2>']
     if not history:
-        parts.append("<p>No runs recorded in meta.runs.</p></section>")
+        parts.append("<p>No runs recorded in state.runs.</p></section>")
         return "".join(parts)
     parts.append(
         "<table><tr><th>run</th><th>command</th><th>started</th><th>seconds</th><th>status</th>"

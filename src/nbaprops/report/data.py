@@ -3,7 +3,7 @@
 * `coverage_grid`: per season, per registered table and schedule date, one status:
   `complete` (ledger complete and rows present), `failed`, `missing` (expected but absent, or ledger
   complete while the table has no rows), `skipped` (bootstrap), or `none` (not expected).
-* `run_history`: `meta.runs`, newest first, with durations and per-model timings of backfills.
+* `run_history`: `state.runs`, newest first, with durations and per-model timings of backfills.
 * `feature_quality`: MLFS tiers, default counts and the source tag mix of every v1 feature.
 * `evaluation`: `predictions.evaluation_summary` rows, when a model has been evaluated.
 """
@@ -35,11 +35,11 @@ def coverage_grid(wh: Warehouse, rng: DateRange) -> list[dict[str, Any]]:
         [rng.start, rng.end],
     )
     ledger: dict[tuple[str, date], str] = {}
-    if wh.table_exists("meta.partitions"):
+    if wh.table_exists("state.partitions"):
         ledger = {
             (t, d): s
             for t, d, s in wh.rows(
-                "select table_name, partition_date, status from meta.partitions "
+                "select table_name, partition_date, status from state.partitions "
                 "where partition_date between ? and ?",
                 [rng.start, rng.end],
             )
@@ -86,12 +86,12 @@ def coverage_grid(wh: Warehouse, rng: DateRange) -> list[dict[str, Any]]:
 
 
 def run_history(wh: Warehouse, limit: int = 50) -> list[dict[str, Any]]:
-    """`meta.runs`, newest first, with seconds and (for backfills) per-model timings."""
-    if not wh.table_exists("meta.runs"):
+    """`state.runs`, newest first, with seconds and (for backfills) per-model timings."""
+    if not wh.table_exists("state.runs"):
         return []
     rows = wh.dicts(
         "select run_id, command, arguments, started_at, ended_at, status, details, "
-        "epoch(ended_at - started_at) as seconds from meta.runs order by started_at desc limit ?",
+        "epoch(ended_at - started_at) as seconds from state.runs order by started_at desc limit ?",
         [limit],
     )
     for r in rows:

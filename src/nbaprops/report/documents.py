@@ -1,7 +1,7 @@
 """Markdown result documents: PHASE3-VALIDATION-RESULTS.md, PHASE4-VALIDATION-RESULTS.md, ML-READINESS.md.
 
 Each records the range, every check with its measured figure and threshold, the failing dates, and
-the run ids that produced the data (from the ledger `meta.partitions` and `meta.runs`).
+the run ids that produced the data (from the ledger `state.partitions` and `state.runs`).
 """
 
 from __future__ import annotations

@@ -78,12 +78,12 @@ def measure_days(wh: Warehouse, table: Table, rng: DateRange) -> DayFacts:
     ledger = (
         dict(
             wh.rows(
-                "select partition_date, status from meta.partitions where table_name = ? "
+                "select partition_date, status from state.partitions where table_name = ? "
                 "and partition_date between ? and ?",
                 [table.name, rng.start, rng.end],
             )
         )
-        if wh.table_exists("meta.partitions")
+        if wh.table_exists("state.partitions")
         else {}
     )
     d = table.date_column

@@ -61,7 +61,7 @@ def date_completeness(
             from raw.schedule_games g where g.game_date in (select d from _exp)
             group by 1, 2)
         select d.game_date, d.season_year, d.coverable or not $has_phase, p.status = 'complete'
-        from days d left join meta.partitions p
+        from days d left join state.partitions p
           on p.table_name = $table and p.partition_date = d.game_date
         order by 1
         """,

@@ -46,13 +46,13 @@ def resolve(
     hi: date | None = None
     source = "the schedule"
     tables = [t.name for t in registry.all_tables()]
-    if phase != "raw" and wh.table_exists("meta.partitions") and tables:
+    if phase != "raw" and wh.table_exists("state.partitions") and tables:
         lo, hi = wh.rows(
-            "select min(partition_date), max(partition_date) from meta.partitions "
+            "select min(partition_date), max(partition_date) from state.partitions "
             "where table_name in (select unnest(?)) and status in ('complete', 'failed')",
             [tables],
         )[0]
-        source = "the built span (meta.partitions)"
+        source = "the built span (state.partitions)"
     if lo is None and wh.table_exists("raw.schedule_games"):
         lo, hi = wh.rows("select min(game_date), max(game_date) from raw.schedule_games")[0]
         source = "the schedule"
@@ -108,10 +108,10 @@ def validate_phase(wh: Warehouse, phase: str, rng: DateRange, strict: bool = Fal
 
 def producing_runs(wh: Warehouse, tables: list[str], rng: DateRange) -> list[dict[str, object]]:
     """The runs that wrote the partitions of these tables in the range (from the ledger)."""
-    if not wh.table_exists("meta.partitions") or not tables:
+    if not wh.table_exists("state.partitions") or not tables:
         return []
     rows = wh.rows(
-        "select run_id, count(*), min(partition_date), max(partition_date) from meta.partitions "
+        "select run_id, count(*), min(partition_date), max(partition_date) from state.partitions "
         "where table_name in (select unnest(?)) and partition_date between ? and ? "
         "and status = 'complete' group by 1 order by 1",
         [tables, rng.start, rng.end],

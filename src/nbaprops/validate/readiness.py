@@ -259,10 +259,10 @@ def readiness(wh: Warehouse, start: date | None, end: date | None, min_rows: int
 
 def _runs(wh: Warehouse, rng: tuple[date, date]) -> dict[str, Any]:
     """The run ids that wrote the feature store's partitions in the range."""
-    if not wh.table_exists("meta.partitions"):
+    if not wh.table_exists("state.partitions"):
         return {"run_ids": []}
     rows = wh.rows(
-        "select run_id, count(*) from meta.partitions where table_name = ? and status = 'complete' "
+        "select run_id, count(*) from state.partitions where table_name = ? and status = 'complete' "
         "and partition_date between ? and ? group by 1 order by 1",
         [MLFS, *rng],
     )

@@ -140,11 +140,11 @@ def historical_completeness(
     out = []
     rows = (
         wh.rows(
-            "select partition_date, hist_complete from meta.partitions where table_name = ? "
+            "select partition_date, hist_complete from state.partitions where table_name = ? "
             "and status = 'complete' and partition_date between ? and ?",
             [table.name, rng.start, rng.end],
         )
-        if wh.table_exists("meta.partitions")
+        if wh.table_exists("state.partitions")
         else []
     )
     expected = set(facts.expected)
