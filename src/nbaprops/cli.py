@@ -92,8 +92,14 @@ PHASE_CHOICES = click.Choice(["analytics", "precompute", "features", "prediction
     default="regular,play_in,playoffs,cup_final",
     help="Comma list of season phases that count as expected",
 )
-@click.option("--override-gate", "override_gate", type=int, multiple=True, metavar="SEASON",
-              help="Let a season (start year) through the gates despite known gaps; recorded in meta.runs")
+@click.option(
+    "--override-gate",
+    "override_gate",
+    type=int,
+    multiple=True,
+    metavar="SEASON",
+    help="Let a season (start year) through the gates despite known gaps; recorded in meta.runs",
+)
 @db_option
 @json_option
 def backfill(
@@ -117,9 +123,7 @@ def backfill(
         raise UsageError(f"--start {first} is after --end {last}")
     phases = tuple(p.strip() for p in season_phases.split(",") if p.strip())
     with open_warehouse(db, must_exist=True) as wh:
-        summary = run_backfill(
-            wh, first, last, through, dry_run, batch_days, phases, as_json, override_gate
-        )
+        summary = run_backfill(wh, first, last, through, dry_run, batch_days, phases, as_json, override_gate)
     if as_json:
         emit_json(summary)
     elif dry_run:
@@ -192,8 +196,12 @@ def status(db: str | None, as_json: bool) -> None:
 @app.command()
 @click.option("--seasons", type=click.IntRange(min=1), default=2, help="Synthetic seasons")
 @click.option("--seed", type=int, default=7)
-@click.option("--report-dir", type=click.Path(path_type=Path), default=Path("demo-report"),
-              help="Where the report and dashboard go")
+@click.option(
+    "--report-dir",
+    type=click.Path(path_type=Path),
+    default=Path("demo-report"),
+    help="Where the report and dashboard go",
+)
 @db_option
 def demo(seasons: int, seed: int, db: str | None, report_dir: Path) -> None:
     """The main job: synthetic league → ingest → backfill → readiness → train → predict → grade → report."""
@@ -241,15 +249,22 @@ def _read_warehouse(db: str | None) -> Warehouse:
 @click.option("--phase", type=VALIDATE_PHASES, required=True, help="Phase to validate")
 @click.option("--start", default=None, help="First date (YYYY-MM-DD); default: schedule start")
 @click.option("--end", default=None, help="Last date (YYYY-MM-DD); default: schedule end")
-@click.option("--season-phases", default=SEASON_PHASES_ALL,
-              help="Comma list of season phases that count as expected")
+@click.option(
+    "--season-phases", default=SEASON_PHASES_ALL, help="Comma list of season phases that count as expected"
+)
 @click.option("--strict", is_flag=True, help="PARTIAL contamination fails too")
 @click.option("--verbose", is_flag=True, help="List every date and item")
 @db_option
 @json_option
 def validate(
-    phase: str, start: str | None, end: str | None, season_phases: str, strict: bool, verbose: bool,
-    db: str | None, as_json: bool,
+    phase: str,
+    start: str | None,
+    end: str | None,
+    season_phases: str,
+    strict: bool,
+    verbose: bool,
+    db: str | None,
+    as_json: bool,
 ) -> None:
     """Check every table of a phase (SPEC §7): exit 0 ready, 1 not ready, 2 bad usage."""
     from nbaprops.validate.phase import resolve, validate_phase
@@ -273,8 +288,9 @@ def validate(
 @click.option("--phase", type=VALIDATE_PHASES, required=True, help="Phase to list")
 @click.option("--start", default=None, help="First date (YYYY-MM-DD); default: schedule start")
 @click.option("--end", default=None, help="Last date (YYYY-MM-DD); default: schedule end")
-@click.option("--season-phases", default=SEASON_PHASES_ALL,
-              help="Comma list of season phases that count as expected")
+@click.option(
+    "--season-phases", default=SEASON_PHASES_ALL, help="Comma list of season phases that count as expected"
+)
 @db_option
 def checklist(phase: str, start: str | None, end: str | None, season_phases: str, db: str | None) -> None:
     """A markdown checklist generated from the registry: every table and check, ticked by measurement."""
@@ -295,8 +311,9 @@ def checklist(phase: str, start: str | None, end: str | None, season_phases: str
 @app.command()
 @click.option("--start", default=None, help="First date (YYYY-MM-DD); default: feature store start")
 @click.option("--end", default=None, help="Last date (YYYY-MM-DD); default: feature store end")
-@click.option("--min-rows", type=click.IntRange(min=0), default=50_000,
-              help="Training rows needed (default 50,000)")
+@click.option(
+    "--min-rows", type=click.IntRange(min=0), default=50_000, help="Training rows needed (default 50,000)"
+)
 @click.option("--verbose", is_flag=True, help="List every date and item")
 @db_option
 @json_option
@@ -319,8 +336,13 @@ def readiness(
 
 
 @app.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Folder for the result documents and index.html")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for the result documents and index.html",
+)
 @click.option("--start", default=None, help="First date (YYYY-MM-DD); default: schedule start")
 @click.option("--end", default=None, help="Last date (YYYY-MM-DD); default: schedule end")
 @click.option("--min-rows", type=click.IntRange(min=0), default=50_000, help="Readiness row minimum")
@@ -336,8 +358,9 @@ def report(
     with _read_warehouse(db) as wh:
         written = write_report(wh, out_dir, first, last, min_rows)
     if as_json:
-        emit_json({"out": str(out_dir), "files": [str(p) for p in written["files"]],
-                   "ready": written["ready"]})
+        emit_json(
+            {"out": str(out_dir), "files": [str(p) for p in written["files"]], "ready": written["ready"]}
+        )
     else:
         for p in written["files"]:
             click.echo(f"wrote {p}")
@@ -355,8 +378,9 @@ TARGET_CHOICES = click.Choice(["points", "threes"])
 @click.option("--test-end", default=None, help="Last held-out test date; default: --end + 60 days")
 @db_option
 @json_option
-def train(target: str, start: str | None, end: str | None, test_end: str | None, db: str | None,
-          as_json: bool) -> None:
+def train(
+    target: str, start: str | None, end: str | None, test_end: str | None, db: str | None, as_json: bool
+) -> None:
     """Phase 5: fit a GBDT (chronological early stopping) and register a versioned artifact."""
     from nbaprops.ml.train import run_train
     from nbaprops.partitions import parse_date
@@ -370,13 +394,17 @@ def train(target: str, start: str | None, end: str | None, test_end: str | None,
         emit_json(card)
         return
     m = card["metrics"]
-    out.print(f"{card['model_id']}: {card['n_train']:,} fit + {card['n_valid']:,} validation rows "
-              f"({card['train_start']} .. {card['trained_through_date']}), {card['best_iteration']} "
-              f"iterations, validation MAE {m['valid_mae']}")
+    out.print(
+        f"{card['model_id']}: {card['n_train']:,} fit + {card['n_valid']:,} validation rows "
+        f"({card['train_start']} .. {card['trained_through_date']}), {card['best_iteration']} "
+        f"iterations, validation MAE {m['valid_mae']}"
+    )
     if m["test"]["n"]:
         base = ", ".join(f"{k.removeprefix('baseline_')} {v}" for k, v in m["test"]["baselines"].items())
-        out.print(f"test {card['test_start']} .. {card['test_end']}: {m['test']['n']:,} rows, MAE "
-                  f"{m['test']['mae']} (baselines: {base})")
+        out.print(
+            f"test {card['test_start']} .. {card['test_end']}: {m['test']['n']:,} rows, MAE "
+            f"{m['test']['mae']} (baselines: {base})"
+        )
     out.print(f"artifact {card['artifact_path']}")
 
 
@@ -409,20 +437,25 @@ def evaluate(seasons: str | None, window_days: int, min_edge: float, db: str | N
         return
     wf = report["walk_forward"]
     base = ", ".join(f"{k} {v}" for k, v in wf["baselines"].items())
-    out.print(f"walk-forward points {', '.join(wf['seasons'])}: n={wf['n']:,} MAE {wf['mae']} "
-              f"(baselines: {base})")
+    out.print(
+        f"walk-forward points {', '.join(wf['seasons'])}: n={wf['n']:,} MAE {wf['mae']} (baselines: {base})"
+    )
     for tier, v in wf["by_minutes_tier"].items():
         out.print(f"  minutes {tier}: n={v['n']:,} MAE {v['mae']}")
     for market, m in report["markets"].items():
         if not m.get("n"):
             out.print(f"{market}: {m.get('note', 'no rows')}")
             continue
-        out.print(f"{market} vs lines {m['period'][0]} .. {m['period'][1]}: n={m['n']:,} model MAE "
-                  f"{m['model_mae']} vs line MAE {m['line_mae']}")
+        out.print(
+            f"{market} vs lines {m['period'][0]} .. {m['period'][1]}: n={m['n']:,} model MAE "
+            f"{m['model_mae']} vs line MAE {m['line_mae']}"
+        )
         for t, rate in m["hit_rate"].items():
             lo, hi = m["hit_rate_ci95"][t]
-            out.print(f"  |edge| >= {t}: {m['n_at_edge'][t]:,} bets, hit rate {rate} [{lo}, {hi}], "
-                      f"ROI {m['roi'][t]}")
+            out.print(
+                f"  |edge| >= {t}: {m['n_at_edge'][t]:,} bets, hit rate {rate} [{lo}, {hi}], "
+                f"ROI {m['roi'][t]}"
+            )
     for flag in report["suspected_leakage"]:
         err.print(f"[bold red]SUSPECTED LEAKAGE[/]: {flag}")
 
@@ -431,12 +464,17 @@ def evaluate(seasons: str | None, window_days: int, min_edge: float, db: str | N
 @click.option("--date", "day", required=True, help="Game date to predict (YYYY-MM-DD), past or future")
 @click.option("--target", type=TARGET_CHOICES, default=None, help="One market (default: every trained one)")
 @click.option("--model-id", default=None, help="A registered model (default: newest trained before --date)")
-@click.option("--min-edge", type=click.FloatRange(min=0), default=1.0,
-              help="Bet only when |predicted - line| >= this (default 1.0)")
+@click.option(
+    "--min-edge",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    help="Bet only when |predicted - line| >= this (default 1.0)",
+)
 @db_option
 @json_option
-def predict(day: str, target: str | None, model_id: str | None, min_edge: float, db: str | None,
-            as_json: bool) -> None:
+def predict(
+    day: str, target: str | None, model_id: str | None, min_edge: float, db: str | None, as_json: bool
+) -> None:
     """Phase 5: write predictions.player_prop_predictions for one date (models and baselines)."""
     from nbaprops.ml.predict import run_predict
     from nbaprops.partitions import parse_date
@@ -444,8 +482,9 @@ def predict(day: str, target: str | None, model_id: str | None, min_edge: float,
 
     d = parse_date(day, "--date")
     with open_warehouse(db, must_exist=True) as wh:
-        run_id = start_run(wh, "predict", {"date": d, "target": target, "model_id": model_id,
-                                           "min_edge": min_edge})
+        run_id = start_run(
+            wh, "predict", {"date": d, "target": target, "model_id": model_id, "min_edge": min_edge}
+        )
         try:
             summary = run_predict(wh, d, min_edge, (target,) if target else None, model_id, run_id)
         except BaseException as exc:
@@ -455,8 +494,10 @@ def predict(day: str, target: str | None, model_id: str | None, min_edge: float,
     if as_json:
         emit_json(summary)
         return
-    out.print(f"{summary['date']}: {summary['rows_written']:,} predictions for {summary['eligible_rows']:,} "
-              f"eligible players ({', '.join(f'{k}: {v}' for k, v in summary['models'].items())})")
+    out.print(
+        f"{summary['date']}: {summary['rows_written']:,} predictions for {summary['eligible_rows']:,} "
+        f"eligible players ({', '.join(f'{k}: {v}' for k, v in summary['models'].items())})"
+    )
     if summary["note"]:
         out.print(summary["note"])
     for k, v in summary["gbdt_recommendations"].items():

@@ -36,16 +36,22 @@ def next_slate(wh: Warehouse) -> date | None:
 def run_demo(wh: Warehouse, seasons: int, seed: int, report_dir: Path, console: Console) -> None:
     ingest = run_ingest(wh, "synthetic", None, seasons, seed, quiet=True)
     loaded = sum(f.rows_loaded for f in ingest.files)
-    console.print(f"ingest: {len(ingest.files)} files, {loaded:,} rows loaded, "
-                  f"{sum(f.rows_quarantined for f in ingest.files)} quarantined ({ingest.seconds:.1f}s)")
+    console.print(
+        f"ingest: {len(ingest.files)} files, {loaded:,} rows loaded, "
+        f"{sum(f.rows_quarantined for f in ingest.files)} quarantined ({ingest.seconds:.1f}s)"
+    )
     built = run_backfill(wh, None, None, "features", False, None, SEASON_PHASES, quiet=True)
-    console.print(f"backfill through features: {built['partitions_written']:,} partitions written, "
-                  f"{built['partitions_failed']} failed, status {built['status']} ({built['seconds']:.1f}s)")
+    console.print(
+        f"backfill through features: {built['partitions_written']:,} partitions written, "
+        f"{built['partitions_failed']} failed, status {built['status']} ({built['seconds']:.1f}s)"
+    )
     for m in built["models"]:
         console.print(f"  {m['table']}: {m['rows']:,} rows in {m['seconds']:.2f}s")
     ready = readiness(wh, None, None, DEMO_MIN_ROWS)
-    console.print(f"readiness: {'READY' if ready.ready else 'NOT_READY'} "
-                  f"({sum(r.passed for r in ready.results)}/{len(ready.results)} checks pass)")
+    console.print(
+        f"readiness: {'READY' if ready.ready else 'NOT_READY'} "
+        f"({sum(r.passed for r in ready.results)}/{len(ready.results)} checks pass)"
+    )
     last_ready = wh.scalar(
         "select max(game_date) from features.ml_feature_store_v2 where is_training_ready and game_id in "
         "(select game_id from raw.schedule_games where game_status = 'final')"
@@ -53,12 +59,15 @@ def run_demo(wh: Warehouse, seasons: int, seed: int, report_dir: Path, console: 
     # hold out the last four weeks of history as a chronological test period
     card = run_train(wh, "points", end=last_ready - timedelta(days=28), test_end=last_ready)
     test = card["metrics"]["test"]
-    console.print(f"train: {card['model_id']} on {card['n_train']:,} rows through "
-                  f"{card['trained_through_date']}")
+    console.print(
+        f"train: {card['model_id']} on {card['n_train']:,} rows through {card['trained_through_date']}"
+    )
     if test.get("n"):
         baselines = ", ".join(f"{k.removeprefix('baseline_')} {v}" for k, v in test["baselines"].items())
-        console.print(f"  held-out {card['test_start']} .. {card['test_end']}: {test['n']:,} rows, "
-                      f"MAE {test['mae']} (baselines: {baselines})")
+        console.print(
+            f"  held-out {card['test_start']} .. {card['test_end']}: {test['n']:,} rows, "
+            f"MAE {test['mae']} (baselines: {baselines})"
+        )
     slate = next_slate(wh)
     if slate is not None:
         run_id = start_run(wh, "predict", {"date": slate})

@@ -173,5 +173,3 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
         elif stale_from is not None:
             out[d] = "stale from " + ("an input table" if stale_from == WHOLE_TABLE else str(stale_from))
     return out
-
-

@@ -22,7 +22,11 @@ PHASES = ("raw", "analytics", "precompute", "features", "predictions")
 
 #: How a table's expected partitions are derived from the schedule (SPEC §7.1).
 EXPECTED_KINDS = (
-    "final", "scheduled", "final_post_bootstrap", "scheduled_post_bootstrap", "shots_post_bootstrap"
+    "final",
+    "scheduled",
+    "final_post_bootstrap",
+    "scheduled_post_bootstrap",
+    "shots_post_bootstrap",
 )
 
 

@@ -37,8 +37,16 @@ NEUTRAL_SITES: tuple[tuple[date, date, str, str], ...] = (
 )
 
 ARENA_COLUMNS = (
-    "arena_key", "aliases", "city", "lat", "lon", "tz", "utc_offset_std", "team_abbr",
-    "valid_from_season", "valid_to_season",
+    "arena_key",
+    "aliases",
+    "city",
+    "lat",
+    "lon",
+    "tz",
+    "utc_offset_std",
+    "team_abbr",
+    "valid_from_season",
+    "valid_to_season",
 )
 
 
@@ -102,7 +110,8 @@ def build_arena_locations(wh: Warehouse) -> dict[str, Any]:
         """
     )
     missing = [
-        r[0] for r in wh.rows(
+        r[0]
+        for r in wh.rows(
             "select distinct arena_key from _ar_seed where lat is null or lon is null order by 1"
         )
     ]

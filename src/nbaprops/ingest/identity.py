@@ -140,9 +140,7 @@ def _register_lookups(wh: Warehouse, sources: dict[str, str]) -> None:
     union = " union ".join(parts)
     names = [r[0] for r in wh.rows(f"select distinct name from ({union}) where name is not null")]
     lookups = [player_lookup(n) for n in names]
-    table = pa.table(
-        {"name": pa.array(names, pa.string()), "lookup": pa.array(lookups, pa.string())}
-    )
+    table = pa.table({"name": pa.array(names, pa.string()), "lookup": pa.array(lookups, pa.string())})
     wh.register("_id_names_arrow", table)
     wh.execute("create or replace temp table _id_names as select * from _id_names_arrow")
     wh.unregister("_id_names_arrow")
@@ -155,16 +153,16 @@ def _build_nbacom(wh: Warehouse, s: dict[str, str]) -> None:
         create or replace temp table _id_nba as
         select player_id::bigint as player_id, player_name as name, game_date,
                team_abbreviation as team_abbr, pts, fga, fta, reb, 'logs' as src
-        from {s['logs']}
+        from {s["logs"]}
         union all
         select player_id::bigint, player, game_date, team_abbreviation, pts, fga, fta, reb,
                'partial'
-        from {s['partial']}
+        from {s["partial"]}
         union all
         select distinct sh.player_id::bigint, sh.player_name, sh.game_date, t.team_abbr,
                null::int, null::int, null::int, null::int, 'shots'
-        from {s['shots']} sh
-        join (select nba_team_id, min(team_abbr) as team_abbr from {s['teams']}
+        from {s["shots"]} sh
+        join (select nba_team_id, min(team_abbr) as team_abbr from {s["teams"]}
               where is_nba and nba_team_id is not null group by 1) t
           on t.nba_team_id = sh.team_id
         """
@@ -197,7 +195,7 @@ def _build_nbacom(wh: Warehouse, s: dict[str, str]) -> None:
         join _id_names n on n.name = g.name
         union all
         select player_id::bigint, alias_lookup, valid_from, valid_to
-        from {s['aliases']} where alias_lookup is not null and player_id is not null
+        from {s["aliases"]} where alias_lookup is not null and player_id is not null
         """
     )
 
@@ -209,7 +207,7 @@ def _match_bref(wh: Warehouse, s: dict[str, str]) -> None:
         create or replace temp table _id_bref_played as
         select b.staged_file, b.staged_line, b.bref_player_slug as slug, b.player, n.lookup,
                b.game_date, b.team_abbr, b.mp, b.pts, b.fga, b.fta, b.trb
-        from {s['box']} b left join _id_names n on n.name = b.player
+        from {s["box"]} b left join _id_names n on n.name = b.player
         where b.status is null
         """
     )
@@ -288,9 +286,9 @@ def _match_bref(wh: Warehouse, s: dict[str, str]) -> None:
     wh.execute(
         f"""
         create or replace temp table _id_slug_rows as
-        select bref_player_slug as slug, player, game_date, team_abbr from {s['box']}
+        select bref_player_slug as slug, player, game_date, team_abbr from {s["box"]}
         union all
-        select bref_player_slug, player, game_date, team_abbr from {s['inactives']}
+        select bref_player_slug, player, game_date, team_abbr from {s["inactives"]}
         """
     )
     wh.execute(
@@ -298,7 +296,7 @@ def _match_bref(wh: Warehouse, s: dict[str, str]) -> None:
         create or replace temp table _id_slug_fallback as
         with slug_keys as (
             select distinct r.slug, n.lookup, r.team_abbr,
-                   {_season('r.game_date')} as season, r.game_date
+                   {_season("r.game_date")} as season, r.game_date
             from _id_slug_rows r join _id_names n on n.name = r.player
         ),
         cands as (
@@ -309,7 +307,7 @@ def _match_bref(wh: Warehouse, s: dict[str, str]) -> None:
         ),
         nba_team_seasons as (
             select distinct player_id, team_abbr,
-                   {_season('game_date')} as season
+                   {_season("game_date")} as season
             from _id_nba
         ),
         team_cands as (
@@ -416,10 +414,10 @@ def _resolve_props(wh: Warehouse, s: dict[str, str]) -> None:
         create or replace temp table _id_prop_keys as
         select distinct '{PROP_TABLES[0]}' as source_table, player, home_team_abbr, away_team_abbr,
                game_date
-        from {s['points']}
+        from {s["points"]}
         union
         select distinct '{PROP_TABLES[1]}', player, home_team_abbr, away_team_abbr, game_date
-        from {s['threes']}
+        from {s["threes"]}
         """
     )
     wh.execute(
@@ -450,8 +448,8 @@ def _resolve_props(wh: Warehouse, s: dict[str, str]) -> None:
                    coalesce(prev_in_season, false) or coalesce(next_in_season, false)
                        as has_team_info
             from (
-                select *, {_season('prev_date')} = {_season('game_date')} as prev_in_season,
-                       {_season('next_date')} = {_season('game_date')} as next_in_season
+                select *, {_season("prev_date")} = {_season("game_date")} as prev_in_season,
+                       {_season("next_date")} = {_season("game_date")} as next_in_season
                 from neighbours
             )
         ),
@@ -496,9 +494,7 @@ def _write_unresolved(wh: Warehouse, s: dict[str, str]) -> None:
     wh.execute(f"create table if not exists meta.unresolved_identities ({ddl})")
     owned = ", ".join(f"'{x}'" for x in _OWNED_SOURCES)
     wh.execute(f"delete from meta.unresolved_identities where source in ({owned})")
-    bref_reason = (
-        "case when s.verdict in ('conflict', 'ambiguous') then s.verdict else 'no_match' end"
-    )
+    bref_reason = "case when s.verdict in ('conflict', 'ambiguous') then s.verdict else 'no_match' end"
     for source, table in (("bref_player_box", s["box"]), ("bref_inactives", s["inactives"])):
         wh.execute(
             f"""
@@ -515,15 +511,15 @@ def _write_unresolved(wh: Warehouse, s: dict[str, str]) -> None:
     wh.execute(
         f"""
         insert into meta.unresolved_identities
-        with covered as (select distinct game_date, team_abbr from {s['box']}),
+        with covered as (select distinct game_date, team_abbr from {s["box"]}),
         mapped as (
             select distinct b.game_date, b.team_abbr, s.player_id
-            from {s['box']} b join _id_slug s on s.slug = b.bref_player_slug
+            from {s["box"]} b join _id_slug s on s.slug = b.bref_player_slug
             where s.player_id is not null
         )
         select '{RECONCILE_SOURCE}', l.staged_file, l.staged_line, l.player_name, n.lookup,
                l.team_abbreviation, l.game_date, [l.player_id::bigint], 'reconcile_missing_in_bref'
-        from {s['logs']} l
+        from {s["logs"]} l
         join covered c on c.game_date = l.game_date and c.team_abbr = l.team_abbreviation
         left join _id_names n on n.name = l.player_name
         anti join mapped m on m.game_date = l.game_date and m.team_abbr = l.team_abbreviation
@@ -559,8 +555,7 @@ def _figures(wh: Warehouse, seconds: float) -> dict[str, Any]:
     )[0]
     notes: list[str] = []
     for source, reason, n in wh.rows(
-        "select source, reason, count(*) from meta.unresolved_identities "
-        "group by all order by source, reason"
+        "select source, reason, count(*) from meta.unresolved_identities group by all order by source, reason"
     ):
         notes.append(f"identity: unresolved {source} ({reason}): {n} rows")
     for source, names in wh.rows(
@@ -579,7 +574,8 @@ def _figures(wh: Warehouse, seconds: float) -> dict[str, Any]:
     notes.append(f"identity: built in {seconds:.2f}s")
     return {
         "identity": {
-            "player_games": int(played), "resolved": int(resolved),
+            "player_games": int(played),
+            "resolved": int(resolved),
             "unresolved": int(played) - int(resolved),
         },
         "notes": notes,
@@ -610,8 +606,7 @@ def build_identity_step(wh: Warehouse, run_id: str) -> dict[str, Any]:
         _write_unresolved(wh, s)
     figures = _figures(wh, time.perf_counter() - started)
     for (name,) in wh.rows(
-        "select table_name from duckdb_tables() "
-        "where temporary and table_name like '\\_id\\_%' escape '\\'"
+        "select table_name from duckdb_tables() where temporary and table_name like '\\_id\\_%' escape '\\'"
     ):
         wh.execute(f'drop table if exists temp."{name}"')
     return figures

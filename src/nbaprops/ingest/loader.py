@@ -268,7 +268,9 @@ def repeat_flags(fmt: FileFormat, header: list[str]) -> str:
     if not keys:
         return flags + "repeated as (select staged_line, _is_copy, false as _key_repeats from flags)"
     same_key = " and ".join(f"kd.{k} is not distinct from f.{k}" for k in keys)
-    return flags + f"""key_dups as (
+    return (
+        flags
+        + f"""key_dups as (
         select {", ".join(keys)} from flags where _ok and not _is_copy
         group by {", ".join(keys)} having count(*) > 1
     ), repeated as (
@@ -277,6 +279,7 @@ def repeat_flags(fmt: FileFormat, header: list[str]) -> str:
                    as _key_repeats
         from flags f
     )"""
+    )
 
 
 def sql_type(kind: str) -> str:

@@ -40,9 +40,21 @@ from nbaprops.warehouse import Warehouse
 TABLE = "raw.schedule_games"
 PHASES = ("regular", "play_in", "playoffs", "cup_final")
 COLUMNS = (
-    "game_id", "game_date", "season_year", "season_phase", "game_status", "home_team_abbr",
-    "away_team_abbr", "home_points", "away_points", "ot_periods", "tip_time_et", "arena_key",
-    "is_neutral_site", "bref_game_key", "sources",
+    "game_id",
+    "game_date",
+    "season_year",
+    "season_phase",
+    "game_status",
+    "home_team_abbr",
+    "away_team_abbr",
+    "home_points",
+    "away_points",
+    "ot_periods",
+    "tip_time_et",
+    "arena_key",
+    "is_neutral_site",
+    "bref_game_key",
+    "sources",
 )
 RESTART_FIRST = date(2020, 8, 1)
 RESTART_LAST = date(2020, 10, 31)
@@ -125,7 +137,9 @@ def _bref_sql(wh: Warehouse, cutoff: str) -> str:
     has_s = wh.table_exists("raw.bref_schedule")
     has_g = wh.table_exists("raw.bref_games")
     sched = (
-        "raw.bref_schedule" if has_s else _empty(
+        "raw.bref_schedule"
+        if has_s
+        else _empty(
             "null::varchar as game_key, null::date as game_date, null::integer as season_end_year, "
             "null::varchar as home_team_tricode, null::varchar as away_team_abbr, "
             "null::integer as home_pts, null::integer as visitor_pts, null::integer as ot_periods, "
@@ -133,7 +147,9 @@ def _bref_sql(wh: Warehouse, cutoff: str) -> str:
         )
     )
     games = (
-        "raw.bref_games" if has_g else _empty(
+        "raw.bref_games"
+        if has_g
+        else _empty(
             "null::varchar as game_key, null::date as game_date, null::integer as season_end_year, "
             "null::varchar as home_team_abbr, null::varchar as away_team_abbr, "
             "null::timestamp as tip_time_et, null::varchar as arena_name, null::varchar as title"
@@ -170,7 +186,7 @@ def _fixture_sql(wh: Warehouse, cutoff: str) -> str:
             "null::bigint as staged_line, null::bigint as fx_row"
         )
     return f"""
-        (select coalesce(season_year, {season_year_sql('game_date')}) as season_year, game_date,
+        (select coalesce(season_year, {season_year_sql("game_date")}) as season_year, game_date,
                 home_team_abbr as home, away_team_abbr as away, location, tip_time_et,
                 case when game_date <= {cutoff} then home_points end as home_pts,
                 case when game_date <= {cutoff} then away_points end as away_pts,
@@ -329,9 +345,7 @@ def build_schedule(wh: Warehouse, run_id: str, as_of: date | None = None) -> dic
         where not f.superseded;
         """
     )
-    dup_provisional = int(
-        wh.scalar("select count(*) - count(distinct game_id) from _sg_cand")
-    )
+    dup_provisional = int(wh.scalar("select count(*) - count(distinct game_id) from _sg_cand"))
     if dup_provisional:
         wh.execute(
             "create or replace temp table _sg_cand as select * from _sg_cand "
@@ -353,9 +367,7 @@ def build_schedule(wh: Warehouse, run_id: str, as_of: date | None = None) -> dic
         select * from _sg_cand where game_id not in (select game_id from _sg_unresolved);
         """
     )
-    arena = resolve_game_arenas(
-        wh, "(select *, home as home_team_abbr from _sg_ok)", "_sg_arena"
-    )
+    arena = resolve_game_arenas(wh, "(select *, home as home_team_abbr from _sg_ok)", "_sg_arena")
 
     with wh.transaction():
         wh.execute(f"drop view if exists raw.season_calendar; drop table if exists {TABLE}")
@@ -423,8 +435,18 @@ def build_schedule(wh: Warehouse, run_id: str, as_of: date | None = None) -> dic
     figures["seconds"] = round(time.perf_counter() - started, 2)
     notes = _notes(wh, figures, arena)
     for tmp in (
-        "_sg_nba_rows", "_sg_nba", "_sg_bref", "_sg_bref_match", "_sg_known", "_sg_last_completed",
-        "_sg_fix", "_sg_fix_match", "_sg_fix_unmatched", "_sg_cand", "_sg_unresolved", "_sg_ok",
+        "_sg_nba_rows",
+        "_sg_nba",
+        "_sg_bref",
+        "_sg_bref_match",
+        "_sg_known",
+        "_sg_last_completed",
+        "_sg_fix",
+        "_sg_fix_match",
+        "_sg_fix_unmatched",
+        "_sg_cand",
+        "_sg_unresolved",
+        "_sg_ok",
         "_sg_arena",
     ):
         wh.execute(f"drop table if exists {tmp}")
@@ -476,7 +498,8 @@ def _notes(wh: Warehouse, figures: dict[str, Any], arena: dict[str, Any]) -> lis
             f"schedule: {figures['bref_unmatched']} past bref game keys match no NBA.com id (dropped)"
         )
     skipped = [
-        r[0] for r in wh.rows(
+        r[0]
+        for r in wh.rows(
             "select distinct arena_key from meta.arena_seed where arena_key not in "
             "(select arena_key from meta.arena_locations) order by 1"
         )
@@ -484,7 +507,8 @@ def _notes(wh: Warehouse, figures: dict[str, Any], arena: dict[str, Any]) -> lis
     if skipped:
         notes.append(
             f"arenas: {len(skipped)} seed site(s) without coordinates skipped: "
-            + ", ".join(skipped[:6]) + (" ..." if len(skipped) > 6 else "")
+            + ", ".join(skipped[:6])
+            + (" ..." if len(skipped) > 6 else "")
         )
     if arena["unknown_names"]:
         names = ", ".join(f"{n} ({c})" for n, c in arena["unknown_names"][:10])
