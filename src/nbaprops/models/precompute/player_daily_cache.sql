@@ -24,6 +24,13 @@ upcg as (
     from analytics.upcoming_player_game_context
 ),
 
+-- Every window is current-season: the seasons of the dates built are all the history read.
+target_seasons as (
+    select distinct season_year
+    from upcg
+    where game_date between $start_date and $end_date
+),
+
 pgs as (
     select
         player_id,
@@ -39,11 +46,13 @@ pgs as (
         three_pt_attempts,
         three_pt_makes
     from analytics.player_game_summary
+    where season_year in (select season_year from target_seasons)
 ),
 
 togs as (
     select team_abbr, season_year, game_date, pace, offensive_rating, win_flag
     from analytics.team_offense_game_summary
+    where season_year in (select season_year from target_seasons)
 ),
 
 targets as (
