@@ -134,20 +134,28 @@ def incremental(
     """One new game date on a finished warehouse.
 
     `base_source` is either the ingested warehouse (then it is first built through day - 1 here) or a
-    warehouse already finished through a date before `day` (`base_is_built`). Then `backfill --end day`
-    (the measurement), then the same command again (nothing to do: the fixed cost of a run).
+    warehouse already finished through a date before `day` (`base_is_built`). The measurement is the
+    daily job, `backfill --start day --end day`. Then, on the same warehouse, the whole-range command
+    `backfill --start start --end day` (nothing left to do: the fixed cost of planning and gating the
+    whole history), and on a second copy of the base the whole-range command as the first run after
+    the new date (what a user who always passes the whole range pays).
     """
     db = copy_db(base_source, work / "incremental.duckdb")
     out: dict[str, Any] = {"start": start.isoformat(), "day": day.isoformat()}
     if not base_is_built:
         base = run_cli("incremental_base", backfill_args(db, start, day - timedelta(days=1), through), work)
         out["base_build"] = {k: v for k, v in summarize_backfill(base).items() if k != "models"}
-    step = summarize_backfill(run_cli("incremental_day", backfill_args(db, start, day, through), work))
+    other = copy_db(db, work / "incremental_whole.duckdb")
+    step = summarize_backfill(run_cli("incremental_day", backfill_args(db, day, day, through), work))
     again = summarize_backfill(run_cli("incremental_noop", backfill_args(db, start, day, through), work))
+    whole = summarize_backfill(run_cli("incremental_whole", backfill_args(other, start, day, through), work))
     out["day_build"] = step
     out["noop_rerun"] = {k: v for k, v in again.items() if k != "models"}
+    out["whole_range_day_build"] = {k: v for k, v in whole.items() if k != "models"}
     out["wall_s"] = step.get("wall_s")
     out["seconds_reported"] = step.get("seconds_reported")
     out["partitions_written"] = step.get("partitions_written")
+    out["whole_range_wall_s"] = whole.get("wall_s")
+    out["whole_range_partitions_written"] = whole.get("partitions_written")
     out["fixed_cost_wall_s"] = again.get("wall_s")
     return out

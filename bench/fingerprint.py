@@ -1,6 +1,6 @@
 """Are two warehouses' tables identical? Per table: row count and the ledger's order-independent
 fingerprint `bit_xor(hash(all columns except lineage))` (`nbaprops.ledger.hash_expr`); per ledger:
-the same fingerprint over `meta.partitions` without run ids and timestamps.
+the same fingerprint over `state.partitions` without run ids and timestamps.
 
 When a table differs, the second warehouse is attached and joined on the table's grain to say which
 columns differ, on how many rows, and by how much (float drift vs a real difference).
@@ -41,11 +41,11 @@ def fingerprints(db: Path, tables: list[registry.Table]) -> dict[str, dict[str, 
             out[t.name] = {"rows": int(n), "hash": str(h)}
         names = [t.name for t in tables]
         n, h = wh.rows(
-            f"select count(*), coalesce(bit_xor(hash({LEDGER_COLUMNS})), 0) from meta.partitions "
+            f"select count(*), coalesce(bit_xor(hash({LEDGER_COLUMNS})), 0) from state.partitions "
             "where table_name in (select unnest(?))",
             [names],
         )[0]
-        out["meta.partitions"] = {"rows": int(n), "hash": str(h)}
+        out["state.partitions"] = {"rows": int(n), "hash": str(h)}
     return out
 
 

@@ -59,13 +59,14 @@ def entity_counts(
     elif table.entity == "all_teams":
         min_games = int(table.extra.get("min_games", 5))
         sql = f"""
-            with days as (select d from _check_dates),
+            with days as (
+                select d, (select max(c.season_year) from raw.season_calendar c
+                           where c.season_start <= d) as season_year
+                from _check_dates),
             prior as (
                 select days.d, t.team_abbr, count(*) as games
                 from days join analytics.team_defense_game_summary t
-                  on t.game_date < days.d
-                 and t.season_year = (select max(c.season_year) from raw.season_calendar c
-                                      where c.season_start <= days.d)
+                  on t.season_year = days.season_year and t.game_date < days.d
                 group by 1, 2)
             select p.d, count(*) filter (where p.games >= {min_games}),
                    count(r.team_abbr) filter (where p.games >= {min_games})
@@ -79,11 +80,23 @@ def entity_counts(
                 select u.game_date, u.player_id, u.season_year
                 from analytics.upcoming_player_game_context u
                 where u.game_date in (select d from _check_dates)),
+            -- qualifying games before each UPCG date: a running count per player-season, read
+            -- with an as-of join (the last game date strictly before the row's date)
+            qualifying as (
+                select p.player_id, p.season_year, p.game_date, count(*) as n
+                from analytics.player_game_summary p
+                where ({games_where}) and p.player_id in (select player_id from upcg)
+                group by 1, 2, 3),
+            running as (
+                select player_id, season_year, game_date,
+                       sum(n) over (partition by player_id, season_year order by game_date
+                                    rows between unbounded preceding and current row) as games
+                from qualifying),
             prior as (
-                select u.game_date, u.player_id, count(p.game_id) as games
-                from upcg u left join analytics.player_game_summary p
-                  on p.player_id = u.player_id and p.season_year = u.season_year
-                 and p.game_date < u.game_date and ({games_where})
+                select u.game_date, u.player_id, sum(coalesce(c.games, 0)) as games
+                from upcg u asof left join running c
+                  on c.player_id = u.player_id and c.season_year = u.season_year
+                 and u.game_date > c.game_date
                 group by 1, 2)
             select pr.game_date, count(*), count(r.player_id)
             from prior pr

@@ -32,15 +32,20 @@ def hash_expr(wh: Warehouse, relation: str) -> str:
     return "bit_xor(hash(" + ", ".join(f'"{c}"' for c in cols) + "))"
 
 
-def content_hashes(wh: Warehouse, relation: str, date_column: str | None) -> dict[date, int]:
-    """Fingerprint per date (or one for the whole relation)."""
+def content_hashes(
+    wh: Warehouse, relation: str, date_column: str | None, window: tuple[date, date] | None = None
+) -> dict[date, int]:
+    """Fingerprint per date (or one for the whole relation); only dates in `window` when given."""
     expr = hash_expr(wh, relation)
     if date_column is None:
         return {WHOLE_TABLE: int(wh.scalar(f"select coalesce({expr}, 0) from {relation}"))}
+    within = f"and {date_column} between ? and ?" if window else ""
     return {
         d: int(h)
         for d, h in wh.rows(
-            f"select {date_column}, {expr} from {relation} where {date_column} is not null group by 1"
+            f"select {date_column}, {expr} from {relation} where {date_column} is not null {within} "
+            "group by 1",
+            list(window) if window else None,
         )
     }
 
@@ -64,8 +69,14 @@ def input_fingerprints(
     return {d: found.get(d, f"{model_hash}:none") for d in [r[0] for r in wh.rows("select d from _planned")]}
 
 
-def observe(wh: Warehouse, table: str, hashes: dict[date, int], run_id: str) -> None:
-    """Record input (raw/meta) fingerprints; `content_changed_at` moves only for changed partitions."""
+def observe(
+    wh: Warehouse, table: str, hashes: dict[date, int], run_id: str, window: tuple[date, date] | None = None
+) -> None:
+    """Record input (raw/meta) fingerprints; `content_changed_at` moves only for changed partitions.
+
+    With `window`, only that date range was fingerprinted: partitions outside it are left as they are
+    (a later run whose window reaches them observes them then).
+    """
     wh.register("_observed", pa.table({"d": list(hashes), "h": [str(v) for v in hashes.values()]}))
     wh.execute(
         """
@@ -84,7 +95,7 @@ def observe(wh: Warehouse, table: str, hashes: dict[date, int], run_id: str) -> 
     wh.execute(
         "update state.partitions set content_changed_at = now(), content_hash = 0, status = 'missing' "
         "where table_name = ? and partition_date not in (select d from _observed) "
-        "and status = 'complete'",
-        [table],
+        "and status = 'complete' and partition_date between ? and ?",
+        [table, *(window or (date.min, date.max))],
     )
     wh.unregister("_observed")

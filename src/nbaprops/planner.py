@@ -68,15 +68,22 @@ def prepare(wh: Warehouse) -> None:
     ensure_prediction_tables(wh)  # the grading model reads the predictions table
 
 
-def observe_inputs(wh: Warehouse, tables: list[Table], run_id: str) -> None:
-    """Fingerprint every non-registered input (raw.*, meta.*) per date or as a whole."""
+def observe_inputs(wh: Warehouse, tables: list[Table], run_id: str, history: DateRange) -> None:
+    """Fingerprint every non-registered input (raw.*, meta.*) per date or as a whole.
+
+    Only the dates a planned partition can read are fingerprinted: the planning range from its history
+    start, extended back by the longest window reach of a model reading the input. A change outside
+    cannot make any partition of this run stale, and a later run that reaches it observes it then.
+    """
     registered = {t.name for t in registry.all_tables()}
     inputs = sorted({i for t in tables for i in t.inputs if i not in registered})
     for name in inputs:
         if not wh.table_exists(name):
             continue  # the model itself fails loudly on a missing input when it runs
         date_col = "game_date" if "game_date" in wh.columns(name) else None
-        observe(wh, name, content_hashes(wh, name, date_col), run_id)
+        reach = max(t.reach_days for t in tables if name in t.inputs)
+        window = (history.start - timedelta(days=reach), history.end)
+        observe(wh, name, content_hashes(wh, name, date_col, window), run_id, window)
 
 
 def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
@@ -84,9 +91,9 @@ def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
     prepare(wh)
     phases = registry.phases_through(through)
     tables = [t for t in registry.all_tables() if t.phase in phases]
-    observe_inputs(wh, tables, run_id)
     feeds = {i for t in tables for i in t.inputs}
     history = DateRange(history_start(wh, rng.start), rng.end, rng.season_phases)
+    observe_inputs(wh, tables, run_id, history)
     items: list[PlanItem] = []
     planned: dict[str, list[date]] = {}
     for table in tables:

@@ -378,7 +378,8 @@ def _write_registry(wh: Warehouse) -> None:
         """
         create or replace temp table _id_registry as
         with players as (
-            select player_id, arg_max(name, game_date) as player_name,
+            -- latest name; on a tie (two sources, one date) the greatest, so that reruns agree
+            select player_id, arg_max(name, struct_pack(d := game_date, n := name)) as player_name,
                    min(game_date) as first_date, max(game_date) as last_date
             from _id_nba where player_id is not null group by player_id
         ),

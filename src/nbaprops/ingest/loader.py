@@ -12,15 +12,20 @@ import gzip
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from nbaprops.errors import UsageError
 from nbaprops.ingest.spec import KIND_REASON, KIND_SQL, NULLABLE_TOKENS, Check, FileFormat
 from nbaprops.warehouse import Warehouse
+
+#: A blank (whitespace-only) line after the first, in a text without its final newline.
+BLANK_LINE = re.compile(rb"\n[ \t\r]*(?:\n|\Z)")
 
 QUARANTINE_DDL = """
 create table if not exists meta.quarantine (
@@ -111,13 +116,21 @@ def read_staged(path: Path) -> StagedText:
             column_types={n: pa.string() for n in names}, strings_can_be_null=False
         ),
     )
-    record_lines = [i for i, line in enumerate(data.split(b"\n"), 1) if line.strip() and i > 1]
-    bad = {line for line, _ in malformed}
-    good_lines = [i for i in record_lines if i not in bad]
+    record_lines = record_line_numbers(data)
+    good_lines = record_lines[~np.isin(record_lines, [line for line, _ in malformed])]
     if len(good_lines) != table.num_rows:
         return read_staged_slow(path, data, digest)
     table = table.append_column("staged_line", pa.array(good_lines, pa.int64()))
     return StagedText(names, table, malformed, digest)
+
+
+def record_line_numbers(data: bytes) -> np.ndarray:
+    """1-based numbers of the non-blank lines after the header."""
+    body = data.removesuffix(b"\n")
+    if BLANK_LINE.search(body) is None:  # the common case: every line after the header is a record
+        return np.arange(2, body.count(b"\n") + 2, dtype=np.int64)
+    lines = data.split(b"\n")
+    return np.array([i for i, line in enumerate(lines, 1) if line.strip() and i > 1], dtype=np.int64)
 
 
 def read_staged_slow(path: Path, data: bytes, digest: str) -> StagedText:
@@ -200,7 +213,6 @@ def typed_select(fmt: FileFormat, header: list[str]) -> str:
         reason = detail = "cast(null as varchar)"
     cells = ", ".join(f"nullif(s.{q(h)}, '') as {q('_s_' + h)}" for h in header)
     derived = ", ".join(f"{expr} as {q(name)}" for name, expr in fmt.derived)
-    key = ", ".join(q(k) for k in fmt.key) or "1"
     record = "to_json(struct_pack(" + ", ".join(f"{q(h)} := {q('_s_' + h)}" for h in header) + "))"
     return f"""
     with p as (
@@ -208,32 +220,66 @@ def typed_select(fmt: FileFormat, header: list[str]) -> str:
         from _staged_strings s
     ), d as (
         select p.* {"," if derived else ""} {derived} from p
-    ), r as (
-        select d.*, {reason} as _reason, {detail} as _detail
+    ), r0 as (
+        select d.*, {reason} as _reason
         from d
-    ), dup as (
-        select r.*, row_number() over (
-            partition by (r._reason is null), hash({", ".join(q("_s_" + h) for h in header)})
-            order by r.staged_line) as _copy
-        from r
-    ), k as (
-        select dup.*, count(*) over (
-            partition by (dup._reason is null and dup._copy = 1), {key}) as _key_rows
-        from dup
-    )
-    select k.*, case when _reason is not null or _copy > 1 or _key_rows > 1 then {record} end
+    ), r as (
+        -- the detail is worked out for the (few) failing rows only
+        select r0.*, case when _reason is not null then {detail} end as _detail from r0
+    ), {repeat_flags(fmt, header)}
+    select r.staged_line, {", ".join(q(c) for c in output_columns(fmt))},
+        case when _reason is not null or _is_copy or _key_repeats then {record} end
         as _raw_record, case
         when _reason is not null then _reason
-        when _copy > 1 then 'duplicate_row'
-        when {"true" if fmt.key else "false"} and _key_rows > 1 then 'duplicate_key'
+        when _is_copy then 'duplicate_row'
+        when _key_repeats then 'duplicate_key'
     end as _why,
     case
         when _reason is not null then _detail
-        when _copy > 1 then 'exact copy of an earlier line'
+        when _is_copy then 'exact copy of an earlier line'
         else 'key (' || '{", ".join(fmt.key)}' || ') repeats with different content'
     end as _why_detail
-    from k
+    from r join repeated using (staged_line)
     """
+
+
+def output_columns(fmt: FileFormat) -> list[str]:
+    """The raw table's data columns: the format's typed columns, then its derived ones."""
+    return [c.name for c in fmt.columns] + [name for name, _ in fmt.derived]
+
+
+def repeat_flags(fmt: FileFormat, header: list[str]) -> str:
+    """CTEs over `r` ending in `repeated(staged_line, _is_copy, _key_repeats)`.
+
+    `_is_copy`: an earlier line has the same cells (and the same passed/failed state).
+    `_key_repeats`: a loadable first copy whose key (NULLs equal) another loadable first copy shares.
+    Computed on a narrow relation with group-bys and joins: windows over the wide rows cost seconds.
+    """
+    keys = [q(k) for k in fmt.key]
+    hashed = ", ".join(q("_s_" + h) for h in header)
+    flags = f"""h as (
+        select staged_line, _reason is null as _ok, hash({hashed}) as _hh{"".join(", " + k for k in keys)}
+        from r
+    ), firsts as (
+        select min(staged_line) as staged_line from h group by _ok, _hh
+    ), flags as (
+        select h.*, firsts.staged_line is null as _is_copy from h left join firsts using (staged_line)
+    ), """
+    if not keys:
+        return flags + "repeated as (select staged_line, _is_copy, false as _key_repeats from flags)"
+    same_key = " and ".join(f"kd.{k} is not distinct from f.{k}" for k in keys)
+    return (
+        flags
+        + f"""key_dups as (
+        select {", ".join(keys)} from flags where _ok and not _is_copy
+        group by {", ".join(keys)} having count(*) > 1
+    ), repeated as (
+        select f.staged_line, f._is_copy,
+               f._ok and not f._is_copy and exists (select 1 from key_dups kd where {same_key})
+                   as _key_repeats
+        from flags f
+    )"""
+    )
 
 
 def sql_type(kind: str) -> str:
@@ -265,7 +311,7 @@ def ensure_raw_table(wh: Warehouse, fmt: FileFormat) -> None:
     strings = {h: pa.array([], pa.string()) for h in header}
     empty = pa.table(strings | {"staged_line": pa.array([], pa.int64())})
     wh.register("_staged_strings", empty)
-    out_cols = [c.name for c in fmt.columns] + [name for name, _ in fmt.derived]
+    out_cols = output_columns(fmt)
     wh.execute(
         f"create table {fmt.table} as select {', '.join(q(c) for c in out_cols)}, "
         f"cast(null as varchar) as staged_file, staged_line, cast(null as varchar) as run_id "
@@ -274,11 +320,16 @@ def ensure_raw_table(wh: Warehouse, fmt: FileFormat) -> None:
     wh.unregister("_staged_strings")
 
 
-def load_file(wh: Warehouse, path: Path, fmt: FileFormat, run_id: str) -> FileResult:
-    """Replace everything this file contributed to raw and quarantine, in one transaction."""
-    text = read_staged(path)
+def load_file(
+    wh: Warehouse, path: Path, fmt: FileFormat, run_id: str, text: StagedText | None = None
+) -> FileResult:
+    """Replace everything this file contributed to raw and quarantine, in one transaction.
+
+    `text` is the file already parsed by `read_staged` (read here when not given).
+    """
+    text = text or read_staged(path)
     wh.register("_staged_strings", text.table)
-    out_cols = [c.name for c in fmt.columns] + [name for name, _ in fmt.derived]
+    out_cols = output_columns(fmt)
     select = typed_select(fmt, text.header)
     with wh.transaction():
         wh.execute(f"create or replace temp table _typed as {select}")
@@ -307,19 +358,19 @@ def load_file(wh: Warehouse, path: Path, fmt: FileFormat, run_id: str) -> FileRe
             "_why, _why_detail from _typed where _why is not null",
             {"run": run_id, "file": path.name, "table": fmt.table},
         )
-        wh.execute(
-            f"create or replace temp table _good as select "
-            f"{', '.join(q(c) for c in out_cols)}, $file as staged_file, staged_line, "
-            f"$run as run_id from _typed where _why is null order by staged_line",
-            {"file": path.name, "run": run_id},
-        )
-        if wh.table_exists(fmt.table) and set(wh.columns(fmt.table)) != set(wh.columns("_good")):
+        columns = [*out_cols, "staged_file", "staged_line", "run_id"]
+        if wh.table_exists(fmt.table) and set(wh.columns(fmt.table)) != set(columns):
             wh.execute(f"drop table {fmt.table}")  # the format changed: raw is reloadable
+        good = (
+            f"select {', '.join(q(c) for c in out_cols)}, cast($file as varchar) as staged_file, "
+            f"staged_line, cast($run as varchar) as run_id from _typed where _why is null"
+        )
+        params = {"file": path.name, "run": run_id}
         if not wh.table_exists(fmt.table):
-            wh.execute(f"create table {fmt.table} as select * from _good limit 0")
+            wh.execute(f"create table {fmt.table} as {good} limit 0", params)
         wh.execute(f"delete from {fmt.table} where staged_file = ?", [path.name])
-        wh.execute(f"insert into {fmt.table} by name select * from _good")
-        loaded = int(wh.scalar("select count(*) from _good"))
+        wh.execute(f"insert into {fmt.table} by name {good} order by staged_line", params)
+        loaded = int(wh.scalar("select count(*) from _typed where _why is null"))
         quarantined = int(
             wh.scalar(
                 "select count(*) from meta.quarantine where staged_file = ? and target_table = ?",

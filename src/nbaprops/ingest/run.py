@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nbaprops.errors import UsageError
 from nbaprops.ingest.formats import ALL_FORMATS, recognise
-from nbaprops.ingest.loader import FileResult, ensure_meta, ensure_raw_table, load_file
+from nbaprops.ingest.loader import FileResult, ensure_meta, ensure_raw_table, load_file, read_staged
 from nbaprops.ingest.reference_seeds import load_reference_seeds
 from nbaprops.warehouse import Warehouse
 
@@ -76,12 +77,17 @@ def ingest_directory(
         raise UsageError(f"no staged data files recognised in {folder}")
     ensure_meta(wh)
     load_reference_seeds(wh)
-    for path, fmt in plan:
-        if fmt is None:
-            continue
-        if progress:
-            progress(path.name)
-        report.files.append(load_file(wh, path, fmt, run_id))
+    recognised = [(path, fmt) for path, fmt in plan if fmt is not None]
+    # Parsing (decompress + Arrow CSV, mostly outside the GIL) of the next file overlaps with the
+    # SQL load of the current one.
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = [reader.submit(read_staged, path) for path, _ in recognised[:1]]
+        for i, (path, fmt) in enumerate(recognised):
+            if i + 1 < len(recognised):
+                pending.append(reader.submit(read_staged, recognised[i + 1][0]))
+            if progress:
+                progress(path.name)
+            report.files.append(load_file(wh, path, fmt, run_id, pending[i].result()))
     for fmt in ALL_FORMATS:
         ensure_raw_table(wh, fmt)
     for step in conform or []:

@@ -52,6 +52,7 @@ psza as (
         mid_range_rate_last_10,
         three_rate_last_10
     from precompute.player_shot_zone_analysis
+    where analysis_date between $start_date and $end_date
 ),
 
 tdza as (
@@ -62,11 +63,13 @@ tdza as (
         mid_range_defense_vs_league_pp,
         three_defense_vs_league_pp
     from precompute.team_defense_zone_analysis
+    where analysis_date between $start_date and $end_date
 ),
 
 pdc as (
     select cache_date, player_id, usage_rate_avg_season
     from precompute.player_daily_cache
+    where cache_date between $start_date and $end_date
 ),
 
 ranked as (

@@ -24,6 +24,13 @@ upcg as (
     from analytics.upcoming_player_game_context
 ),
 
+-- Every window is current-season: the seasons of the dates built are all the history read.
+target_seasons as (
+    select distinct season_year
+    from upcg
+    where game_date between $start_date and $end_date
+),
+
 pgs as (
     select
         player_id,
@@ -39,11 +46,13 @@ pgs as (
         three_pt_attempts,
         three_pt_makes
     from analytics.player_game_summary
+    where season_year in (select season_year from target_seasons)
 ),
 
 togs as (
     select team_abbr, season_year, game_date, pace, offensive_rating, win_flag
     from analytics.team_offense_game_summary
+    where season_year in (select season_year from target_seasons)
 ),
 
 targets as (
@@ -73,9 +82,11 @@ played as (
         player_id,
         season_year,
         game_date,
-        minutes_played,
+        -- exact decimals: sums of fractional values must not depend on the order rows are added in
+        -- (a date's row is the same whether its range is built whole or day by day)
+        cast(minutes_played as decimal(18, 9)) as minutes_played,
         points,
-        usage_rate,
+        cast(usage_rate as decimal(18, 9)) as usage_rate,
         fg_attempts + 0.44 * ft_attempts as true_shot_attempts,
         ft_makes,
         three_pt_attempts,
@@ -122,14 +133,14 @@ player_windows as (
             partition by played.player_id, played.season_year order by played.game_date asc nulls first
             rows between 9 preceding and current row
         ) as points_std_last_10,
-        avg(played.minutes_played) over (
+        cast(avg(played.minutes_played) over (
             partition by played.player_id, played.season_year order by played.game_date asc nulls first
             rows between 9 preceding and current row
-        ) as minutes_avg_last_10,
-        avg(played.minutes_played) over (
+        ) as double) as minutes_avg_last_10,
+        cast(avg(played.minutes_played) over (
             partition by played.player_id, played.season_year order by played.game_date asc nulls first
             rows between unbounded preceding and current row
-        ) as minutes_avg_season,
+        ) as double) as minutes_avg_season,
         sum(played.points) over (
             partition by played.player_id, played.season_year order by played.game_date asc nulls first
             rows between 9 preceding and current row
@@ -138,14 +149,14 @@ player_windows as (
             partition by played.player_id, played.season_year order by played.game_date asc nulls first
             rows between 9 preceding and current row
         ) as minutes_sum_last_10,
-        avg(played.usage_rate) over (
+        cast(avg(played.usage_rate) over (
             partition by played.player_id, played.season_year order by played.game_date asc nulls first
             rows between 9 preceding and current row
-        ) as usage_rate_avg_last_10,
-        avg(played.usage_rate) over (
+        ) as double) as usage_rate_avg_last_10,
+        cast(avg(played.usage_rate) over (
             partition by played.player_id, played.season_year order by played.game_date asc nulls first
             rows between unbounded preceding and current row
-        ) as usage_rate_avg_season,
+        ) as double) as usage_rate_avg_season,
         sum(played.true_shot_attempts) over (
             partition by played.player_id, played.season_year order by played.game_date asc nulls first
             rows between 9 preceding and current row
@@ -177,14 +188,14 @@ team_windows as (
             ),
             last_target_date.last_date
         ) as valid_through,
-        avg(togs.pace) over (
+        cast(avg(cast(togs.pace as decimal(18, 9))) over (
             partition by togs.team_abbr, togs.season_year order by togs.game_date asc nulls first
             rows between 9 preceding and current row
-        ) as team_pace_avg_last_10,
-        avg(togs.offensive_rating) over (
+        ) as double) as team_pace_avg_last_10,
+        cast(avg(cast(togs.offensive_rating as decimal(18, 9))) over (
             partition by togs.team_abbr, togs.season_year order by togs.game_date asc nulls first
             rows between 9 preceding and current row
-        ) as team_offensive_rating_avg_last_10,
+        ) as double) as team_offensive_rating_avg_last_10,
         count(*) over (
             partition by togs.team_abbr, togs.season_year order by togs.game_date asc nulls first
             rows between unbounded preceding and current row

@@ -26,6 +26,13 @@ upcg as (
     from analytics.upcoming_player_game_context
 ),
 
+-- Every window is current-season: the seasons of the dates built are all the history read.
+target_seasons as (
+    select distinct season_year
+    from upcg
+    where game_date between $start_date and $end_date
+),
+
 pgs as (
     select
         player_id,
@@ -41,6 +48,7 @@ pgs as (
         three_pt_attempts,
         three_pt_makes
     from analytics.player_game_summary
+    where season_year in (select season_year from target_seasons)
 ),
 
 targets as (

@@ -47,6 +47,10 @@ tdgs as (
         opp_three_pt_makes,
         paint_points_allowed
     from analytics.team_defense_game_summary
+    -- every window is current-season: the seasons of the dates built are all the history read
+    where season_year in (
+        select season_year from schedule where game_date between $start_date and $end_date
+    )
 ),
 
 season_ends as (
