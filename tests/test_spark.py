@@ -2,6 +2,11 @@
 Spark local[2] equals the DuckDB build table by table; a rerun writes nothing; the ledger plans the
 same stale partitions on both engines; kill -9 and resume on Spark equals a clean build.
 
+The Spark season is built the hard way, to keep the group inside the CI budget (Spark pays seconds
+of fixed cost per query): a child process is SIGKILLed between a partition overwrite and its ledger
+commit, a second one in the middle of a partition overwrite, and the build is then resumed in this
+process. That resumed build is the one compared with the clean DuckDB build.
+
 Skipped when pyspark or Java is missing. One SparkSession serves the in-process builds.
 """
 
@@ -15,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -67,19 +71,42 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+#: Where the Spark season build is killed (NBAPROPS_CRASH_AT, counted within each child process).
+CRASHES = ("data_published:3", "mid_publish:3")
+
+
 @pytest.fixture(scope="module")
 def builds(season: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The whole season through features on each engine, from the same ingested file."""
+    """The whole season through features on each engine, from the same ingested file: DuckDB clean;
+    Spark killed twice (`CRASHES`) and resumed."""
     base = tmp_path_factory.mktemp("spark-builds")
     out: dict[str, Any] = {}
     for engine in ("duckdb", "spark"):
         db = base / f"{engine}.duckdb"
         copy_warehouse(season, db)
         started = time.perf_counter()
+        crashes = []
+        if engine == "spark":
+            for point in CRASHES:
+                proc = cli(db, "backfill", "--json", "--engine", "spark", env={"NBAPROPS_CRASH_AT": point})
+                crashes.append((point, proc.returncode, proc.stderr[-1500:]))
         summary = build(db, engine)
         out[engine] = {"db": db, "summary": summary, "seconds": time.perf_counter() - started}
+        out[engine]["crashes"] = crashes
     print(f"\nseason build: duckdb {out['duckdb']['seconds']:.1f}s, spark {out['spark']['seconds']:.1f}s")
     return out
+
+
+def ledger(db: Path) -> set[tuple[Any, ...]]:
+    """The state store's view of the build: one row per partition (run ids and times excluded)."""
+    with Warehouse(db, read_only=True) as wh:
+        return set(
+            wh.rows(
+                "select table_name, partition_date, status, rows_written, rows_expected, checks_passed, "
+                "hist_complete from state.partitions where table_name not like 'raw.%' "
+                "and table_name not like 'meta.%'"
+            )
+        )
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -122,8 +149,9 @@ def assert_same_tables(duck: Path, spark: Path, min_tables: int) -> None:
 
 def test_spark_season_equals_duckdb_season(builds: dict[str, Any]) -> None:
     d, s = builds["duckdb"]["summary"], builds["spark"]["summary"]
-    assert s["partitions_written"] == d["partitions_written"] > 0
+    assert d["partitions_written"] > 0
     assert s["partitions_failed"] == d["partitions_failed"]
+    assert ledger(builds["spark"]["db"]) == ledger(builds["duckdb"]["db"])
     assert_same_tables(builds["duckdb"]["db"], builds["spark"]["db"], min_tables=10)
     assert (Path(str(builds["spark"]["db"]) + ".spark") / "analytics" / "player_game_summary").is_dir()
 
@@ -155,29 +183,15 @@ def test_ledger_plans_the_same_stale_partitions_on_both_engines(builds: dict[str
     assert any(why.startswith("stale from") for days in plans["spark"].values() for why in days.values())
 
 
-def test_kill_and_resume_on_spark_equals_a_clean_build(season: Path, tmp_path: Path) -> None:
-    """SIGKILL between the Spark partition overwrite and the ledger commit, then after a partial
-    overwrite; the resumed build equals a clean DuckDB build of the same window."""
-    with Warehouse(season, read_only=True) as wh:
-        start = wh.scalar("select min(season_start) from raw.season_calendar")
-    # the season's first days: no history before them, so each table is two 5-day batches
-    window = ["--start", str(start), "--end", str(start + timedelta(days=9))]
-    args = [*window, "--through", "analytics", "--batch-days", "5", "--engine", "spark"]
-    crashed = tmp_path / "crashed.duckdb"
-    copy_warehouse(season, crashed)
-    for point in ("data_published:3", "mid_publish:2"):
-        proc = cli(crashed, "backfill", "--json", *args, env={"NBAPROPS_CRASH_AT": point})
-        assert proc.returncode == -9, (
-            f"{point}: expected SIGKILL, got {proc.returncode} {proc.stderr[-1500:]}"
-        )
-    resumed = cli(crashed, "backfill", "--json", *args)
-    assert resumed.returncode == 0, resumed.stderr[-2000:]
-    assert json.loads(resumed.stdout)["partitions_written"] > 0
-    clean = tmp_path / "clean.duckdb"
-    copy_warehouse(season, clean)
-    proc = cli(clean, "backfill", "--json", *window, "--through", "analytics", "--engine", "duckdb")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert_same_tables(clean, crashed, min_tables=5)
+def test_kill_and_resume_on_spark_equals_a_clean_build(builds: dict[str, Any]) -> None:
+    """SIGKILL between a Spark partition overwrite and its ledger commit, then in the middle of a
+    partition overwrite; the resumed build (compared table by table with the clean DuckDB build in
+    `test_spark_season_equals_duckdb_season`) had work left and finished it."""
+    for point, returncode, stderr in builds["spark"]["crashes"]:
+        assert returncode == -9, f"{point}: expected SIGKILL, got {returncode} {stderr}"
+    resumed, clean = builds["spark"]["summary"], builds["duckdb"]["summary"]
+    assert 0 < resumed["partitions_written"] < clean["partitions_written"]
+    assert resumed["status"] == clean["status"]
 
 
 def test_spark_engine_errors_are_one_line(season: Path, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """`nbaprops ingest`: choose the source (a folder of staged files or a synthetic league), record the
-run in `meta.runs`, and print the accounting."""
+run in `state.runs`, and print the accounting."""
 
 from __future__ import annotations
 
