@@ -155,8 +155,9 @@ def snapshot_source(work: Path) -> tuple[Path, str]:
 
 
 def copy_db(src: Path, dst: Path) -> Path:
-    """Copy a warehouse file (and its WAL, if a writer left one) to `dst`."""
-    for suffix in ("", ".wal"):
+    """Copy a warehouse file, its WAL (if a writer left one) and its default state store (the ledger,
+    `<db>.state.duckdb`, and that file's WAL) to `dst`."""
+    for suffix in ("", ".wal", ".state.duckdb", ".state.duckdb.wal"):
         s, d = Path(str(src) + suffix), Path(str(dst) + suffix)
         if d.exists():
             d.unlink()
