@@ -190,10 +190,14 @@ def commit() -> str | None:
     """HEAD's commit, read from the .git folder (no git process)."""
     git = REPO / ".git"
     try:
+        if git.is_file():  # a worktree: `.git` names its own folder, refs live in the common one
+            git = (REPO / git.read_text().strip().removeprefix("gitdir: ")).resolve()
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head
         ref = head[5:]
+        common = (git / "commondir").read_text().strip() if (git / "commondir").exists() else "."
+        git = (git / common).resolve()
         if (git / ref).exists():
             return (git / ref).read_text().strip()
         for line in (git / "packed-refs").read_text().splitlines():
