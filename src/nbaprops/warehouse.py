@@ -58,7 +58,7 @@ class Warehouse:
         """Attach the state store as catalog `state` (an empty in-memory one when a reader finds none)."""
         target, mode = self.state_path, ""
         if read_only and target != ":memory:" and not Path(target).exists():
-            target = ":memory:"
+            target, mode = ":memory:", " (read_write)"  # a read-only connection attaches read-only
         elif read_only and target != ":memory:":
             mode = " (read_only)"
         try:

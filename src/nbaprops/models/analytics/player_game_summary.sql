@@ -46,11 +46,14 @@ bref_player_box as (
         game_key, team_abbr, bref_player_slug, player, starter, status, mp, pts, fg, fga, fg3, fg3a,
         ft, fta, orb, drb, trb, ast, stl, blk, tov, pf, plus_minus
     from raw.bref_player_box
+    -- every raw read is limited to the games built (a one-date build reads one date)
+    where game_key in (select bref_game_key from schedule)
 ),
 
 bref_inactives as (
     select game_key, team_abbr, bref_player_slug, player
     from raw.bref_inactives
+    where game_key in (select bref_game_key from schedule)
 ),
 
 nbacom_player_log as (
@@ -58,6 +61,7 @@ nbacom_player_log as (
         game_id, player_id, player_name, team_abbreviation as team_abbr, min, pts, fgm, fga, fg3m,
         fg3a, ftm, fta, oreb, dreb, reb, ast, stl, blk, tov, pf, plus_minus
     from raw.nbacom_player_game_logs
+    where game_id in (select game_id from schedule)
 ),
 
 partial_player_log as (
@@ -65,6 +69,7 @@ partial_player_log as (
         player_id, player, game_date, team_abbreviation as team_abbr, minutes, pts, fgm, fga,
         threes_made, threes_attempted, ftm, fta, oreb, dreb, reb, ast, stl, blk, tov, pf, plus_minus
     from raw.nbacom_player_game_logs_partial
+    where game_date between $start_date and $end_date
 ),
 
 team_offense as (
@@ -78,24 +83,25 @@ team_offense as (
 shots as (
     select game_id, player_id, zone, shot_made
     from raw.nbacom_shots
+    where game_id in (select game_id from schedule)
 ),
 
 points_props as (
     select player, game_date, home_team_abbr, away_team_abbr, bookmaker, line, over_odds, under_odds, snapshot_ts
     from raw.oddsapi_player_points_props
-    where is_pre_tip
+    where is_pre_tip and game_date between $start_date and $end_date
 ),
 
 threes_props as (
     select player, game_date, home_team_abbr, away_team_abbr, bookmaker, line, over_odds, under_odds, snapshot_ts
     from raw.oddsapi_player_threes_props
-    where is_pre_tip
+    where is_pre_tip and game_date between $start_date and $end_date
 ),
 
 prop_player_map as (
     select source_table, player, game_date, home_team_abbr, away_team_abbr, player_id
     from meta.prop_player_map
-    where player_id is not null
+    where player_id is not null and game_date between $start_date and $end_date
 ),
 
 -- One row per (game, team) of the schedule, with the team's perspective and its final score.
