@@ -86,6 +86,7 @@ def entity_counts(
                 select p.player_id, p.season_year, p.game_date, count(*) as n
                 from analytics.player_game_summary p
                 where ({games_where}) and p.player_id in (select player_id from upcg)
+                  and p.season_year in (select season_year from upcg)
                 group by 1, 2, 3),
             running as (
                 select player_id, season_year, game_date,
