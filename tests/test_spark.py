@@ -183,6 +183,33 @@ def test_ledger_plans_the_same_stale_partitions_on_both_engines(builds: dict[str
     assert any(why.startswith("stale from") for days in plans["spark"].values() for why in days.values())
 
 
+def test_gates_decide_the_same_on_both_engines(builds: dict[str, Any], tmp_path: Path) -> None:
+    """The Phase 3 -> 4 gate reads the state store and the data tables (DuckDB views over the Spark
+    parquet): the same hole in PGS is refused the same way on both engines, naming the same dates."""
+    from nbaprops.partitions import DateRange
+    from nbaprops.validate.gates import gate_results
+
+    decided = {}
+    for engine in ("duckdb", "spark"):
+        db = tmp_path / f"{engine}.duckdb"
+        copy_warehouse(builds[engine]["db"], db)
+        with Warehouse(db) as wh:
+            wh.execute(
+                "delete from state.partitions where table_name = 'analytics.player_game_summary' "
+                "and partition_date in (select partition_date from state.partitions "
+                "where table_name = 'analytics.player_game_summary' and status = 'complete' "
+                "order by partition_date limit 15 offset 30)"
+            )
+            lo, hi = wh.rows("select min(game_date), max(game_date) from raw.schedule_games")[0]
+            decided[engine] = sorted(
+                (r.table, r.check, r.passed, r.value, tuple(r.dates))
+                for r in gate_results(wh, "precompute", DateRange(lo, hi, PHASES))
+            )
+    assert decided["duckdb"] == decided["spark"]
+    refused = [r for r in decided["spark"] if not r[2]]
+    assert [(r[0], len(r[4])) for r in refused] == [("analytics.player_game_summary", 15)]
+
+
 def test_kill_and_resume_on_spark_equals_a_clean_build(builds: dict[str, Any]) -> None:
     """SIGKILL between a Spark partition overwrite and its ledger commit, then in the middle of a
     partition overwrite; the resumed build (compared table by table with the clean DuckDB build in
