@@ -43,3 +43,9 @@ def real_ingest_report(real_ingested: Path) -> dict[str, Any]:
     import json
 
     return dict(json.loads(real_ingested.with_suffix(".report.json").read_text()))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The Spark group first: under `pytest -n 2 --dist loadfile` (make test) one worker starts it
+    at once, and its waits overlap with the other files on the other worker."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("spark") else 1)
