@@ -16,10 +16,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import os
 import shutil
 import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +30,7 @@ from nbaprops.backfill_command import run_backfill
 from nbaprops.ledger import LINEAGE
 from nbaprops.state import copy_warehouse
 from nbaprops.warehouse import Warehouse
+from tests.test_backfill import cli as run_cli
 
 pytestmark = [
     pytest.mark.spark,
@@ -44,13 +43,8 @@ SPARK_ENV = {"NBAPROPS_SPARK_MASTER": "local[2]"}
 
 
 def cli(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nbaprops.cli", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **SPARK_ENV, **(env or {})},
-    )
+    """`nbaprops ARGS --db DB` in a child process, Spark master local[2]."""
+    return run_cli(db, *args, env={**SPARK_ENV, **(env or {})})
 
 
 def build(db: Path, engine: str, **kwargs: Any) -> dict[str, Any]:
