@@ -79,15 +79,16 @@ def ingest_directory(
     load_reference_seeds(wh)
     recognised = [(path, fmt) for path, fmt in plan if fmt is not None]
     # Parsing (decompress + Arrow CSV, mostly outside the GIL) of the next file overlaps with the
-    # SQL load of the current one.
+    # SQL load of the current one; only those two parsed files are held at a time.
     with ThreadPoolExecutor(max_workers=1) as reader:
-        pending = [reader.submit(read_staged, path) for path, _ in recognised[:1]]
+        upcoming = reader.submit(read_staged, recognised[0][0])
         for i, (path, fmt) in enumerate(recognised):
+            current = upcoming
             if i + 1 < len(recognised):
-                pending.append(reader.submit(read_staged, recognised[i + 1][0]))
+                upcoming = reader.submit(read_staged, recognised[i + 1][0])
             if progress:
                 progress(path.name)
-            report.files.append(load_file(wh, path, fmt, run_id, pending[i].result()))
+            report.files.append(load_file(wh, path, fmt, run_id, current.result()))
     for fmt in ALL_FORMATS:
         ensure_raw_table(wh, fmt)
     for step in conform or []:
