@@ -17,7 +17,7 @@ from typing import Any
 from nbaprops import registry
 from nbaprops.checks import duplicate_dates, entity_counts, extra_check_failures
 from nbaprops.crash import crash_point
-from nbaprops.ledger import content_hashes, input_fingerprints
+from nbaprops.ledger import input_fingerprints, partition_summary
 from nbaprops.partitions import chunks
 from nbaprops.planner import Plan, PlanItem, ledger_reasons
 from nbaprops.registry import Table
@@ -49,10 +49,11 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
     dups = duplicate_dates(wh, table, "_stage")
     entities = entity_counts(wh, table, "_stage", dates)
     extra = extra_check_failures(wh, table, "_stage")
-    counts = dict(wh.rows(f"select {d}, count(*) from _stage group by 1"))
-    hashes = content_hashes(wh, "_stage", d)
+    summary = partition_summary(wh, "_stage", d)
+    counts = {day: n for day, (n, _) in summary.items()}
+    hashes = {day: h for day, (_, h) in summary.items()}
     hist = historical_completeness(wh, table, dates)
-    fingerprints = input_fingerprints(wh, table.inputs, table.reach_days, table.model_hash)
+    fingerprints = input_fingerprints(wh, dates, table.inputs, table.reach_days, table.model_hash)
     ledger_rows, check_rows = [], []
     for day in dates:
         failed: list[str] = []
@@ -204,8 +205,9 @@ def record_skipped(wh: Warehouse, item: PlanItem, run_id: str) -> None:
     wh.register_dates("_skipped", item.skipped)
     wh.execute(
         "insert into state.partitions select ?, d, 'skipped', 0, 0, true, null, ?, null, 0, now(), "
-        "now(), null from _skipped on conflict (table_name, partition_date) do nothing",
-        [item.table.name, run_id],
+        "now(), null from _skipped where d not in "
+        "(select partition_date from state.partitions where table_name = ?)",
+        [item.table.name, run_id, item.table.name],
     )
     wh.unregister("_skipped")
 

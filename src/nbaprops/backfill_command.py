@@ -7,15 +7,14 @@ historically incomplete partition counts.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
-from typing import Any
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Any
 
 from nbaprops import registry
-from nbaprops.backfill import run_plan
+from nbaprops.backfill import Progress, run_plan
 from nbaprops.errors import GateFailed, UsageError
 from nbaprops.partitions import DateRange, expected_dates
 from nbaprops.planner import make_plan
@@ -23,6 +22,9 @@ from nbaprops.runs import finish_run, start_run
 from nbaprops.validate.gates import gate_results, season_label
 from nbaprops.validate.results import CheckResult
 from nbaprops.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def schedule_span(wh: Warehouse) -> tuple[date, date]:
@@ -60,7 +62,7 @@ def run_backfill(
     run_id = start_run(wh, "backfill", args)
     started = time.perf_counter()
     try:
-        plan = make_plan(wh, rng, through, run_id)
+        plan = make_plan(wh, rng, through, run_id, reasons=dry_run)
         if dry_run:
             finish_run(wh, run_id, "dry_run", {"plan": plan.as_json()})
             return {
@@ -72,29 +74,15 @@ def run_backfill(
                     for i in plan.items
                 },
             }
-        console = Console(stderr=True, quiet=quiet)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=console,
-            disable=quiet,
-        ) as bars:
-            tasks: dict[str, Any] = {}
-
-            def progress(table: str, done: int, total: int) -> None:
-                if table not in tasks:
-                    tasks[table] = bars.add_task(table, total=total)
-                bars.update(tasks[table], completed=done)
-
-            refusals: list[CheckResult] = []
+        refusals: list[CheckResult] = []
+        checked: dict[str, list[CheckResult]] = {}
+        with progress_bars(quiet) as progress:
             results = run_plan(
                 wh,
                 plan,
                 run_id,
                 batch_days,
-                gate=lambda phase: phase_gate(wh, phase, rng, refusals, set(overrides)),
+                gate=lambda phase: phase_gate(wh, phase, rng, refusals, set(overrides), checked),
                 progress=progress,
             )
     except GateFailed as exc:
@@ -125,6 +113,33 @@ def run_backfill(
     return summary
 
 
+@contextmanager
+def progress_bars(quiet: bool) -> Iterator[Progress | None]:
+    """A progress bar per table on stderr; none when quiet (rich is then not even imported)."""
+    if quiet:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bars
+
+    with Bars(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as bars:
+        tasks: dict[str, Any] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bars.add_task(table, total=total)
+            bars.update(tasks[table], completed=done)
+
+        yield progress
+
+
 def failing_seasons(wh: Warehouse, result: CheckResult) -> set[int]:
     """The seasons a failing check is about: its season label, else the seasons of its dates."""
     if result.check.startswith("date_completeness:"):
@@ -139,12 +154,17 @@ def failing_seasons(wh: Warehouse, result: CheckResult) -> set[int]:
 
 
 def phase_gate(
-    wh: Warehouse, phase: str, rng: DateRange, refusals: list[CheckResult], overrides: set[int]
+    wh: Warehouse,
+    phase: str,
+    rng: DateRange,
+    refusals: list[CheckResult],
+    overrides: set[int],
+    checked: dict[str, list[CheckResult]] | None = None,
 ) -> set[int]:
     """Seasons refused before `phase`. Failures confined to seasons in `overrides` (an explicit
     `--override-gate SEASON`, recorded with the run) are reported but let through. Any other failing
     check that is not one season's date completeness stops the whole run."""
-    failures = [r for r in gate_results(wh, phase, rng) if not r.passed]
+    failures = [r for r in gate_results(wh, phase, rng, checked) if not r.passed]
     failures = [r for r in failures if not (failing_seasons(wh, r) and failing_seasons(wh, r) <= overrides)]
     seen = {(r.table, r.check) for r in refusals}
     refusals.extend(r for r in failures if (r.table, r.check) not in seen)

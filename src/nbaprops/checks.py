@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlglot
-from sqlglot import exp
-
 from nbaprops.partitions import schedule_days_sql
 from nbaprops.registry import Table
+from nbaprops.sql import retarget
 from nbaprops.warehouse import Warehouse
 
 
@@ -75,13 +73,9 @@ def entity_counts(
     elif table.entity == "upcg_players":
         min_games = int(table.extra.get("min_games", 0))
         games_where = table.extra.get("min_games_where", "p.played_flag and p.minutes_played > 0")
-        sql = f"""
-            with upcg as (
-                select u.game_date, u.player_id, u.season_year
-                from analytics.upcoming_player_game_context u
-                where u.game_date in (select d from _check_dates)),
-            -- qualifying games before each UPCG date: a running count per player-season, read
-            -- with an as-of join (the last game date strictly before the row's date)
+        # qualifying games before each UPCG date: a running count per player-season, read with an
+        # as-of join (the last game date strictly before the row's date); none needed for min 0
+        prior = f"""
             qualifying as (
                 select p.player_id, p.season_year, p.game_date, count(*) as n
                 from analytics.player_game_summary p
@@ -98,7 +92,15 @@ def entity_counts(
                 from upcg u asof left join running c
                   on c.player_id = u.player_id and c.season_year = u.season_year
                  and u.game_date > c.game_date
-                group by 1, 2)
+                group by 1, 2)"""
+        if min_games <= 0:
+            prior = "prior as (select game_date, player_id, 0 as games from upcg group by 1, 2)"
+        sql = f"""
+            with upcg as (
+                select u.game_date, u.player_id, u.season_year
+                from analytics.upcoming_player_game_context u
+                where u.game_date in (select d from _check_dates)),
+            {prior}
             select pr.game_date, count(*), count(r.player_id)
             from prior pr
             left join {relation} r on r.{d} = pr.game_date and r.player_id = pr.player_id
@@ -111,20 +113,16 @@ def entity_counts(
     return result
 
 
-def retarget(sql: str, table: str, relation: str) -> str:
-    """Point a check written against `table` at another relation (the staged rows)."""
-    schema, name = table.split(".")
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    for t in tree.find_all(exp.Table):
-        if t.db == schema and t.name == name:
-            t.replace(exp.to_table(relation).as_(t.alias_or_name))
-    return tree.sql(dialect="duckdb")
-
-
 def extra_check_failures(wh: Warehouse, table: Table, relation: str) -> dict[str, dict[date, int]]:
-    """For each extra check: offending rows per date."""
-    out: dict[str, dict[date, int]] = {}
-    for check in table.checks:
-        sql = retarget(check.sql, table.name, relation)
-        out[check.name] = dict(wh.rows(f"select {table.date_column}, count(*) from ({sql}) group by 1"))
+    """For each extra check: offending rows per date (every check in one statement)."""
+    out: dict[str, dict[date, int]] = {check.name: {} for check in table.checks}
+    if not table.checks:
+        return out
+    d = table.date_column
+    parts = [
+        f"select {i} as k, {d} as d, count(*) as n from ({sql}) group by 2"
+        for i, sql in enumerate(retarget(check.sql, table.name, relation) for check in table.checks)
+    ]
+    for k, day, n in wh.rows(" union all ".join(parts)):
+        out[table.checks[k].name][day] = n
     return out

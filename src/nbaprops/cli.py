@@ -8,17 +8,36 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from nbaprops.config import Settings
 from nbaprops.errors import GateFailed, NbapropsError, UsageError
 from nbaprops.warehouse import Warehouse
 
-err = Console(stderr=True)
-out = Console()
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class LazyConsole:
+    """A rich `Console` made on first use: importing rich costs a tenth of a second, which a
+    `--json` command that prints no rich output should not pay."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return getattr(self._console, name)
+
+
+err: Any = LazyConsole(stderr=True)
+out: Any = LazyConsole()
 
 db_option = click.option(
     "--db", default=None, help="Warehouse file (env NBAPROPS_DB, default ./nbaprops.duckdb)"

@@ -32,29 +32,38 @@ def hash_expr(wh: Warehouse, relation: str) -> str:
     return "bit_xor(hash(" + ", ".join(f'"{c}"' for c in cols) + "))"
 
 
-def content_hashes(
+def content_hash_sql(
     wh: Warehouse, relation: str, date_column: str | None, window: tuple[date, date] | None = None
-) -> dict[date, int]:
-    """Fingerprint per date (or one for the whole relation); only dates in `window` when given."""
+) -> str:
+    """SELECT (date, fingerprint) per date of `relation` (one row dated WHOLE_TABLE when it has no
+    date column), only the dates in `window` when given."""
     expr = hash_expr(wh, relation)
     if date_column is None:
-        return {WHOLE_TABLE: int(wh.scalar(f"select coalesce({expr}, 0) from {relation}"))}
-    within = f"and {date_column} between ? and ?" if window else ""
+        return f"select date '{WHOLE_TABLE.isoformat()}' as d, coalesce({expr}, 0) as h from {relation}"
+    within = f"and {date_column} between date '{window[0]}' and date '{window[1]}'" if window else ""
+    return (
+        f"select {date_column} as d, {expr} as h from {relation} "
+        f"where {date_column} is not null {within} group by 1"
+    )
+
+
+def partition_summary(wh: Warehouse, relation: str, date_column: str) -> dict[date, tuple[int, int]]:
+    """Per date of `relation`: (rows, content fingerprint), in one scan."""
     return {
-        d: int(h)
-        for d, h in wh.rows(
-            f"select {date_column}, {expr} from {relation} where {date_column} is not null {within} "
-            "group by 1",
-            list(window) if window else None,
+        d: (int(n), int(h))
+        for d, n, h in wh.rows(
+            f"select {date_column}, count(*), {hash_expr(wh, relation)} from {relation} "
+            f"where {date_column} is not null group by 1"
         )
     }
 
 
 def input_fingerprints(
-    wh: Warehouse, inputs: tuple[str, ...], reach_days: int, model_hash: str
+    wh: Warehouse, dates: list[date], inputs: tuple[str, ...], reach_days: int, model_hash: str
 ) -> dict[date, str]:
-    """Per planned date (relation `_planned`): the model's hash and a fingerprint of every input
-    partition within the window's reach (whole-table inputs included) as the ledger has them now."""
+    """Per planned date (`dates`, also relation `_planned`): the model's hash and a fingerprint of
+    every input partition within the window's reach (whole-table inputs included) as the ledger has
+    them now."""
     rows = wh.rows(
         """
         select p.d, bit_xor(hash(i.table_name, i.partition_date, i.content_hash))
@@ -66,36 +75,55 @@ def input_fingerprints(
         [list(inputs) or [""], WHOLE_TABLE, reach_days],
     )
     found = {d: f"{model_hash}:{h:016x}" for d, h in rows}
-    return {d: found.get(d, f"{model_hash}:none") for d in [r[0] for r in wh.rows("select d from _planned")]}
+    return {d: found.get(d, f"{model_hash}:none") for d in dates}
 
 
-def observe(
-    wh: Warehouse, table: str, hashes: dict[date, int], run_id: str, window: tuple[date, date] | None = None
-) -> None:
-    """Record input (raw/meta) fingerprints; `content_changed_at` moves only for changed partitions.
+def observe(wh: Warehouse, inputs: list[tuple[str, str | None, tuple[date, date]]], run_id: str) -> None:
+    """Fingerprint inputs (raw/meta relations) and record the fingerprints in the ledger, in one
+    statement each way; `content_changed_at` moves only for changed partitions.
 
-    With `window`, only that date range was fingerprinted: partitions outside it are left as they are
-    (a later run whose window reaches them observes them then).
+    `inputs` are (relation, date column or None, window): only the window's dates are fingerprinted,
+    and partitions outside it are left as they are (a later run whose window reaches them observes
+    them then). A partition that disappeared from its input within the window is a change too.
     """
-    wh.register("_observed", pa.table({"d": list(hashes), "h": [str(v) for v in hashes.values()]}))
-    wh.execute(
-        """
-        insert into state.partitions
-        select ?, o.d, 'complete', null, null, true, null, ?, null, cast(o.h as ubigint), now(), now(), null
-        from _observed o
-        on conflict (table_name, partition_date) do update set
-            content_changed_at = case when content_hash is distinct from excluded.content_hash
-                                      then now() else content_changed_at end,
-            content_hash = excluded.content_hash,
-            status = 'complete'
-        """,
-        [table, run_id],
+    if not inputs:
+        return
+    parts = [
+        f"select '{name}' as t, d, cast(h as ubigint) as h from ({content_hash_sql(wh, name, col, window)})"
+        for name, col, window in inputs
+    ]
+    windows = pa.table(
+        {
+            "t": [name for name, _, _ in inputs],
+            "lo": pa.array([w[0] for _, _, w in inputs], pa.date32()),
+            "hi": pa.array([w[1] for _, _, w in inputs], pa.date32()),
+        }
     )
-    # partitions that disappeared from the input are changes too
-    wh.execute(
-        "update state.partitions set content_changed_at = now(), content_hash = 0, status = 'missing' "
-        "where table_name = ? and partition_date not in (select d from _observed) "
-        "and status = 'complete' and partition_date between ? and ?",
-        [table, *(window or (date.min, date.max))],
-    )
-    wh.unregister("_observed")
+    wh.execute("create or replace temp table _observed as " + " union all ".join(parts))
+    wh.register("_observed_windows", windows)
+    with wh.transaction():
+        wh.execute(
+            """
+            insert into state.partitions
+            select o.t, o.d, 'complete', null, null, true, null, ?, null, o.h, now(), now(), null
+            from _observed o
+            left join state.partitions p on p.table_name = o.t and p.partition_date = o.d
+            where p.content_hash is distinct from o.h or p.status is distinct from 'complete'
+            on conflict (table_name, partition_date) do update set
+                content_changed_at = case when content_hash is distinct from excluded.content_hash
+                                          then now() else content_changed_at end,
+                content_hash = excluded.content_hash,
+                status = 'complete'
+            """,
+            [run_id],
+        )
+        wh.execute(
+            """
+            update state.partitions p
+            set content_changed_at = now(), content_hash = 0, status = 'missing'
+            from _observed_windows w
+            where p.table_name = w.t and p.partition_date between w.lo and w.hi and p.status = 'complete'
+              and not exists (select 1 from _observed o where o.t = p.table_name and o.d = p.partition_date)
+            """
+        )
+    wh.unregister("_observed_windows")

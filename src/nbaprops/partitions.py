@@ -71,15 +71,37 @@ def schedule_days_sql() -> str:
     """
 
 
+def schedule_day_kinds(wh: Warehouse) -> list[tuple[date, str, frozenset[str]]]:
+    """Per (game date, season phase): the table kinds that expect a partition on that date.
+
+    Read once per state of the raw tables (`Warehouse.memo`): the planner and every gate ask for it.
+    """
+
+    def read() -> list[tuple[date, str, frozenset[str]]]:
+        kinds = list(KIND_FILTERS)
+        if not wh.table_exists("raw.nbacom_shots"):  # no shot-chart source: no shot seasons
+            kinds.remove("shots_post_bootstrap")
+        flags = ", ".join(f"bool_or({KIND_FILTERS[k]})" for k in kinds)
+        rows = wh.rows(
+            f"select g.game_date, g.season_phase, {flags} from ({schedule_days_sql()}) g group by 1, 2"
+        )
+        return [(r[0], r[1], frozenset(k for k, on in zip(kinds, r[2:], strict=True) if on)) for r in rows]
+
+    return wh.memo("schedule_day_kinds", read)
+
+
 def expected_dates(wh: Warehouse, kind: str, rng: DateRange) -> list[date]:
     """The expected partition dates of a table kind over a range."""
-    rows = wh.rows(
-        f"select distinct g.game_date from ({schedule_days_sql()}) g "
-        f"where g.game_date between ? and ? and g.season_phase in (select unnest(?)) "
-        f"and {KIND_FILTERS[kind]} order by 1",
-        [rng.start, rng.end, list(rng.season_phases)],
+    if kind not in KIND_FILTERS:
+        raise KeyError(kind)
+    phases = set(rng.season_phases)
+    return sorted(
+        {
+            d
+            for d, phase, kinds in schedule_day_kinds(wh)
+            if rng.start <= d <= rng.end and phase in phases and kind in kinds
+        }
     )
-    return [r[0] for r in rows]
 
 
 def bootstrap_dates(wh: Warehouse, rng: DateRange) -> list[date]:

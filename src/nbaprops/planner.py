@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from nbaprops import feature_contract, registry
-from nbaprops.ledger import WHOLE_TABLE, content_hashes, ensure_ledger, observe
+from nbaprops.ledger import WHOLE_TABLE, ensure_ledger, observe
 from nbaprops.ml.schema import ensure_prediction_tables
 from nbaprops.partitions import DateRange, expected_dates, install_settings
 from nbaprops.registry import Table
@@ -76,18 +76,22 @@ def observe_inputs(wh: Warehouse, tables: list[Table], run_id: str, history: Dat
     cannot make any partition of this run stale, and a later run that reaches it observes it then.
     """
     registered = {t.name for t in registry.all_tables()}
-    inputs = sorted({i for t in tables for i in t.inputs if i not in registered})
-    for name in inputs:
+    observed = []
+    for name in sorted({i for t in tables for i in t.inputs if i not in registered}):
         if not wh.table_exists(name):
             continue  # the model itself fails loudly on a missing input when it runs
         date_col = "game_date" if "game_date" in wh.columns(name) else None
         reach = max(t.reach_days for t in tables if name in t.inputs)
-        window = (history.start - timedelta(days=reach), history.end)
-        observe(wh, name, content_hashes(wh, name, date_col, window), run_id, window)
+        observed.append((name, date_col, (history.start - timedelta(days=reach), history.end)))
+    observe(wh, observed, run_id)
 
 
-def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
-    """Find every missing, failed or stale partition of the phases up to `through`."""
+def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str, reasons: bool = True) -> Plan:
+    """Find every missing, failed or stale partition of the phases up to `through`.
+
+    Without `reasons`, only the expected dates are planned: a build finds each table's reasons from
+    the ledger when its turn comes (`backfill.run_plan`), after its upstream tables are built.
+    """
     prepare(wh)
     phases = registry.phases_through(through)
     tables = [t for t in registry.all_tables() if t.phase in phases]
@@ -107,6 +111,9 @@ def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str) -> Plan:
             everything = expected_dates(wh, "final", own)
             item.skipped = sorted(set(everything) - set(expected))
         item.expected = expected
+        if not reasons:
+            items.append(item)
+            continue
         for d, why in ledger_reasons(wh, table, expected).items():
             item.reasons[d] = why
         upstream = sorted({d for i in table.inputs for d in planned.get(i, [])})
@@ -139,8 +146,10 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
     if not expected:
         return {}
     wh.register_dates("_expected", expected)
+    lo, hi = min(expected), max(expected)
     present = (
-        f"select {table.date_column} as d, count(*) as n from {table.name} group by 1"
+        f"select {table.date_column} as d, count(*) as n from {table.name} "
+        f"where {table.date_column} between date '{lo}' and date '{hi}' group by 1"
         if wh.table_exists(table.name)
         else "select cast(null as date) as d, 0 as n where false"
     )
@@ -150,8 +159,10 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
                             split_part(input_fingerprint, ':', 1) as model_hash
                      from state.partitions where table_name = ?),
         present as ({present}),
+        -- input partitions that changed after the oldest build of this table (usually few)
         inp as (select partition_date, content_changed_at from state.partitions
-                where table_name in (select unnest(?)))
+                where table_name in (select unnest(?))
+                  and content_changed_at > coalesce((select min(built_at) from led), timestamp '0001-01-01'))
         select e.d, l.status,
                (select min(i.partition_date) from inp i
                 where i.content_changed_at > l.built_at

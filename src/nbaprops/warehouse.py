@@ -8,7 +8,9 @@ allows one writing process per file; a second one gets a one-line `UsageError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -26,6 +28,57 @@ from nbaprops.state import state_path
 
 Params = dict[str, Any] | Sequence[Any] | None
 
+#: Statements that change the catalogue (temp objects aside: they are never looked up by qualified name).
+_CATALOG_DDL = re.compile(
+    r"^\s*(create|drop|alter|attach|detach)\b(?!\s+(or\s+replace\s+)?temp(orary)?\b)", re.IGNORECASE
+)
+#: Statements that write rows; one that names a `raw.` table may change facts derived from the raw tables.
+_WRITE = re.compile(r"^\s*(insert|update|delete|copy|truncate|merge)\b", re.IGNORECASE)
+#: The end of an explicit transaction: what it changed becomes visible to the other connections.
+_TXN_END = re.compile(r"^\s*(commit|rollback|abort|end)\b", re.IGNORECASE)
+
+
+class CatalogCache:
+    """What this process knows about one database: its relations and columns, and a memo of facts
+    derived from the raw tables (e.g. the schedule's expected dates).
+
+    Shared by every `Warehouse` and cursor open on the same file in the process. DDL, or a write
+    statement naming a `raw.` table, run through any of them clears it (again when its transaction
+    ends). DuckDB lets one process write a file, so nothing else changes it behind the process's back.
+    `generation` counts the clears: a value read while one happened is not kept.
+    """
+
+    def __init__(self) -> None:
+        self.relations: dict[tuple[str, str], tuple[str, tuple[str, ...]]] | None = None
+        self.memo: dict[Any, Any] = {}
+        self.generation = 0
+
+    def changes(self, sql: str) -> bool:
+        """Forget what `sql` may change; True when it did (the caller forgets again when its
+        transaction ends, since other connections read the old catalogue until then)."""
+        if _CATALOG_DDL.match(sql) or (_WRITE.match(sql) and "raw." in sql.lower()):
+            self.forget()
+            return True
+        return False
+
+    def forget(self) -> None:
+        self.generation += 1
+        self.relations = None
+        self.memo.clear()
+
+
+_CACHES: dict[str, CatalogCache] = {}
+
+
+def _cache_for(path: str) -> CatalogCache:
+    """The process's cache of this database file, emptied (a new connection re-reads the catalogue);
+    each in-memory database is its own."""
+    if path == ":memory:":
+        return CatalogCache()
+    cache = _CACHES.setdefault(os.path.realpath(path), CatalogCache())
+    cache.forget()
+    return cache
+
 
 class Warehouse:
     """A connection to one warehouse file (or `:memory:`), with the layer schemas created."""
@@ -41,6 +94,8 @@ class Warehouse:
         self.state_path = state_path(self.path, state)
         self.engine: DataEngine = engine or DuckDBEngine()
         self.is_cursor = False
+        self.cache = _cache_for(self.path)
+        self._changed_in_txn = False
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:  # another process holds the write lock
@@ -73,24 +128,45 @@ class Warehouse:
                 self.execute(ddl)
 
     # -- plain statements -------------------------------------------------------------------
+    def _run(self, sql: str, params: Params) -> duckdb.DuckDBPyConnection:
+        try:
+            return self.con.execute(sql, params)
+        finally:  # also after a failure: a statement may have changed things first
+            if self.cache.changes(sql):
+                self._changed_in_txn = True
+            elif self._changed_in_txn and _TXN_END.match(sql):
+                self.cache.forget()  # what the transaction changed is now visible to every connection
+                self._changed_in_txn = False
+
     def execute(self, sql: str, params: Params = None) -> None:
         """Run one statement (parameters bind as `$name` or `?`); its result is consumed."""
-        self.con.execute(sql, params).fetchall()
+        self._run(sql, params).fetchall()
 
     def rows(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         """Run a query and return its rows as tuples."""
-        return self.con.execute(sql, params).fetchall()
+        return self._run(sql, params).fetchall()
 
     def dicts(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
         """Run a query and return its rows as dicts keyed by column name."""
-        cur = self.con.execute(sql, params)
+        cur = self._run(sql, params)
         names = [d[0] for d in cur.description or []]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def scalar(self, sql: str, params: Params = None) -> Any:
         """Run a query and return the first column of its first row (None when empty)."""
-        rows = self.con.execute(sql, params).fetchall()
+        rows = self._run(sql, params).fetchall()
         return rows[0][0] if rows else None
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per catalogue state: for facts derived from the raw tables (see
+        `CatalogCache`), e.g. the schedule's dates, which every planner and gate step asks for."""
+        if key in self.cache.memo:
+            return self.cache.memo[key]
+        generation = self.cache.generation
+        value = compute()
+        if generation == self.cache.generation:
+            self.cache.memo[key] = value
+        return value
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """Run a query and return an Arrow table."""
@@ -108,47 +184,52 @@ class Warehouse:
         self.con.unregister(name)
 
     # -- catalogue -------------------------------------------------------------------------
-    @staticmethod
-    def _catalog(qualified: str) -> tuple[str, str, str]:
-        """(catalog filter, schema, table): `state.x` lives in the attached state catalog."""
+    def _relations(self) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
+        """(schema, name) -> (table type, columns) of every table and view outside the temp catalogue;
+        the state catalogue's tables are keyed under schema `state`. Read once per catalogue state."""
+        cached = self.cache.relations
+        if cached is None:
+            generation = self.cache.generation
+            rows = self.con.execute(
+                """
+                select t.table_catalog = 'state' and t.table_schema = 'main', t.table_schema,
+                       t.table_name, any_value(t.table_type),
+                       list(c.column_name order by c.ordinal_position)
+                           filter (where c.column_name is not null)
+                from information_schema.tables t
+                left join information_schema.columns c using (table_catalog, table_schema, table_name)
+                where t.table_catalog not in ('temp', 'system')
+                group by all
+                """
+            ).fetchall()
+            relations: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+            for in_state, schema, name, kind, cols in rows:
+                key = ("state", name) if in_state else (schema, name)
+                relations.setdefault(key, (str(kind), tuple(cols)))
+            if generation == self.cache.generation:
+                self.cache.relations = relations
+            return relations
+        return cached
+
+    def _relation(self, qualified: str) -> tuple[str, tuple[str, ...]] | None:
         schema, _, name = qualified.partition(".")
-        if schema == "state":
-            return "state", "main", name
-        return "%", schema, name
+        return self._relations().get((schema, name))
 
     def table_exists(self, qualified: str) -> bool:
-        catalog, schema, name = self._catalog(qualified)
-        return bool(
-            self.scalar(
-                "select count(*) from information_schema.tables where table_catalog like ? "
-                "and table_schema = ? and table_name = ?",
-                [catalog, schema, name],
-            )
-        )
+        """Whether `schema.name` (or `state.name`) is a table or view."""
+        return self._relation(qualified) is not None
 
     def table_type(self, qualified: str) -> str | None:
         """`BASE TABLE`, `VIEW` (e.g. over a Spark engine's parquet) or None when absent."""
-        catalog, schema, name = self._catalog(qualified)
-        kind = self.scalar(
-            "select table_type from information_schema.tables where table_catalog like ? "
-            "and table_schema = ? and table_name = ?",
-            [catalog, schema, name],
-        )
-        return None if kind is None else str(kind)
+        found = self._relation(qualified)
+        return None if found is None else found[0]
 
     def columns(self, qualified: str) -> list[str]:
         """Column names in order; an unqualified name is a temp table or registered relation."""
         if "." not in qualified:
             return [r[0] for r in self.rows(f"describe {qualified}")]
-        catalog, schema, name = self._catalog(qualified)
-        return [
-            r[0]
-            for r in self.rows(
-                "select column_name from information_schema.columns where table_catalog like ? "
-                "and table_schema = ? and table_name = ? order by ordinal_position",
-                [catalog, schema, name],
-            )
-        ]
+        found = self._relation(qualified)
+        return [] if found is None else list(found[1])
 
     def count(self, qualified: str) -> int:
         return int(self.scalar(f"select count(*) from {qualified}"))
@@ -172,6 +253,8 @@ class Warehouse:
         clone.state_path = self.state_path
         clone.engine = self.engine
         clone.is_cursor = True
+        clone.cache = self.cache
+        clone._changed_in_txn = False
         clone.con = self.con.cursor()
         return clone
 

@@ -107,19 +107,26 @@ def critical_fields(
     if not wh.table_exists(table.name):
         return results
     d = table.date_column
-    for field in table.critical_fields:
-        rows = wh.rows(
-            f"select {d}, count(*), count({field.column}) from {table.name} "
-            f"where {d} between ? and ? and ({field.where}) group by 1 order by 1",
-            [rng.start, rng.end],
-        )
-        if dates is not None:
-            keep = set(dates)
-            rows = [r for r in rows if r[0] in keep]
+    fields = table.critical_fields
+    if not fields:
+        return results
+    # one scan for every field: per date, each field's rows in scope and its non-NULL count
+    counts = ", ".join(
+        f"count(*) filter (where {f.where}), count({f.column}) filter (where {f.where})" for f in fields
+    )
+    per_date = wh.rows(
+        f"select {d}, {counts} from {table.name} where {d} between ? and ? group by 1 order by 1",
+        [rng.start, rng.end],
+    )
+    if dates is not None:
+        keep = set(dates)
+        per_date = [r for r in per_date if r[0] in keep]
+    for i, field in enumerate(fields):
+        rows = [(r[0], r[1 + 2 * i], r[2 + 2 * i]) for r in per_date if r[1 + 2 * i]]
         total = sum(r[1] for r in rows)
         present = sum(r[2] for r in rows)
         share = present / total if total else 1.0
-        bad = tuple(r[0] for r in rows if r[1] and r[2] / r[1] < field.min_share)
+        bad = tuple(r[0] for r in rows if r[2] / r[1] < field.min_share)
         results.append(
             CheckResult(
                 table.name,
@@ -134,16 +141,24 @@ def critical_fields(
     return results
 
 
-def gate_results(wh: Warehouse, next_phase: str, rng: DateRange) -> list[CheckResult]:
-    """The checks that must pass before `next_phase` runs."""
+def gate_results(
+    wh: Warehouse, next_phase: str, rng: DateRange, done: dict[str, list[CheckResult]] | None = None
+) -> list[CheckResult]:
+    """The checks that must pass before `next_phase` runs.
+
+    `done` keeps each table's results for the run's later gates: phases run in order, so a table of an
+    earlier phase does not change after its own phase's gate has checked it.
+    """
     earlier = registry.PHASES[1 : registry.PHASES.index(next_phase)]
+    done = {} if done is None else done
     results: list[CheckResult] = []
     for table in registry.all_tables():
         if table.phase not in earlier:
             continue
-        kind = "final_post_bootstrap" if table.expected in ("final", "scheduled") else table.expected
-        results.extend(date_completeness(wh, table, rng, kind))
-        results.extend(critical_fields(wh, table, rng))
+        if table.name not in done:
+            kind = "final_post_bootstrap" if table.expected in ("final", "scheduled") else table.expected
+            done[table.name] = date_completeness(wh, table, rng, kind) + critical_fields(wh, table, rng)
+        results.extend(done[table.name])
     return results
 
 

@@ -261,6 +261,19 @@ played as (
         ) as game_seq
     from pgs
     where played_flag and minutes_played > 0
+        -- every window below is per player-season: only the seasons of the rows being built
+        and exists (
+            select 1 from upcg_all
+            where upcg_all.player_id = pgs.player_id and upcg_all.season_year = pgs.season_year
+        )
+),
+
+-- Played games of the rows' players in any season (opponent history reaches 365 days back).
+played_any_season as (
+    select player_id, game_date, opponent_team_abbr, cast(points as double) as points
+    from pgs
+    where played_flag and minutes_played > 0
+        and player_id in (select upcg_all.player_id from upcg_all)
 ),
 
 played_changes as (
@@ -742,14 +755,14 @@ opponent_history as (
     select
         upcg_rows.game_date,
         upcg_rows.player_id,
-        avg(played.points) as points_avg_vs_opponent,
+        avg(played_any_season.points) as points_avg_vs_opponent,
         count(*) as games_vs_opponent
     from upcg_rows
-    inner join played
-        on played.player_id = upcg_rows.player_id
-        and played.opponent_team_abbr = upcg_rows.opponent_team_abbr
-        and played.game_date >= upcg_rows.game_date - interval 365 day
-        and played.game_date < upcg_rows.game_date
+    inner join played_any_season
+        on played_any_season.player_id = upcg_rows.player_id
+        and played_any_season.opponent_team_abbr = upcg_rows.opponent_team_abbr
+        and played_any_season.game_date >= upcg_rows.game_date - interval 365 day
+        and played_any_season.game_date < upcg_rows.game_date
     group by upcg_rows.game_date, upcg_rows.player_id
 ),
 
