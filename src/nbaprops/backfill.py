@@ -104,32 +104,30 @@ def publish(
 ) -> None:
     """Replace the partitions (the engine's atomicity), then record the ledger and the check results
     in one state-store transaction."""
-    import pyarrow as pa
-
-    led = pa.table(
+    wh.temp_table(
+        "_ledger_rows",
         {
-            "d": pa.array([r[0] for r in ledger_rows], pa.date32()),
-            "status": [r[1] for r in ledger_rows],
-            "rows_written": pa.array([r[2] for r in ledger_rows], pa.int64()),
-            "rows_expected": pa.array([r[3] for r in ledger_rows], pa.int64()),
-            "passed": [r[4] for r in ledger_rows],
-            "failed_checks": pa.array([r[5] for r in ledger_rows], pa.string()),
-            "h": [str(r[6]) for r in ledger_rows],
-            "hist": pa.array([r[7] for r in ledger_rows], pa.bool_()),
-            "fingerprint": pa.array([r[8] for r in ledger_rows], pa.string()),
-        }
+            "d": ("date", [r[0] for r in ledger_rows]),
+            "status": ("varchar", [r[1] for r in ledger_rows]),
+            "rows_written": ("bigint", [r[2] for r in ledger_rows]),
+            "rows_expected": ("bigint", [r[3] for r in ledger_rows]),
+            "passed": ("boolean", [r[4] for r in ledger_rows]),
+            "failed_checks": ("varchar", [r[5] for r in ledger_rows]),
+            "h": ("varchar", [str(r[6]) for r in ledger_rows]),
+            "hist": ("boolean", [r[7] for r in ledger_rows]),
+            "fingerprint": ("varchar", [r[8] for r in ledger_rows]),
+        },
     )
-    checks = pa.table(
+    wh.temp_table(
+        "_check_rows",
         {
-            "check_name": [c[0] for c in check_rows],
-            "d": pa.array([c[1] for c in check_rows], pa.date32()),
-            "passed": [c[2] for c in check_rows],
-            "value": pa.array([c[3] for c in check_rows], pa.float64()),
-            "threshold": pa.array([c[4] for c in check_rows], pa.float64()),
-        }
+            "check_name": ("varchar", [c[0] for c in check_rows]),
+            "d": ("date", [c[1] for c in check_rows]),
+            "passed": ("boolean", [c[2] for c in check_rows]),
+            "value": ("double", [c[3] for c in check_rows]),
+            "threshold": ("double", [c[4] for c in check_rows]),
+        },
     )
-    wh.register("_ledger_rows", led)
-    wh.register("_check_rows", checks)
     blocking = {c.name: c.blocking for c in table.checks}
     # the data, then the ledger: the state store is another database, so a crash in between leaves
     # the ledger rows as they were, and the planner rebuilds these dates (idempotently) on resume
@@ -216,10 +214,17 @@ Progress = Callable[[str, int, int], None]
 
 
 def parallel_groups(items: list[PlanItem]) -> list[list[PlanItem]]:
-    """Consecutive groups of independent tables: same phase, no input among each other."""
+    """Consecutive groups of independent tables: same phase, no input among each other.
+
+    A table's level counts only inputs of its own phase: earlier phases are finished (and gated)
+    before the phase starts, so e.g. a zone table that reads only team games runs beside the player
+    tables that read the whole of Phase 3.
+    """
     level: dict[str, int] = {}
+    phase = {item.table.name: item.table.phase for item in items}
     for item in items:
-        level[item.table.name] = 1 + max((level[i] for i in item.table.inputs if i in level), default=0)
+        same = [level[i] for i in item.table.inputs if i in level and phase[i] == item.table.phase]
+        level[item.table.name] = 1 + max(same, default=0)
     groups: dict[tuple[int, int], list[PlanItem]] = {}
     for item in items:
         key = (registry.PHASES.index(item.table.phase), level[item.table.name])

@@ -14,8 +14,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-
-import pyarrow as pa
+from typing import Any
 
 from nbaprops.seeds import seed_path
 from nbaprops.warehouse import Warehouse
@@ -132,29 +131,26 @@ FEATURE_DEFAULTS: dict[str, float | None] = {
 }
 
 
-def contract_table() -> pa.Table:
-    """The contract as an Arrow table with the column names of `meta.feature_contract`."""
-    return pa.table(
-        {
-            "feature_index": pa.array([f.index for f in FEATURES], pa.int32()),
-            "name": [f.name for f in FEATURES],
-            "definition": [f.definition for f in FEATURES],
-            "source_chain": [f.source for f in FEATURES],
-            "default_value": pa.array([f.default for f in FEATURES], pa.float64()),
-            "default_feature": pa.array([f.default_feature for f in FEATURES], pa.string()),
-            "role": [f.role for f in FEATURES],
-            "version": [f.version for f in FEATURES],
-        }
-    )
+def contract_columns() -> dict[str, tuple[str, list[Any]]]:
+    """The contract as columns of `meta.feature_contract`: {column: (SQL type, values)}."""
+    return {
+        "feature_index": ("integer", [f.index for f in FEATURES]),
+        "name": ("varchar", [f.name for f in FEATURES]),
+        "definition": ("varchar", [f.definition for f in FEATURES]),
+        "source_chain": ("varchar", [f.source for f in FEATURES]),
+        "default_value": ("double", [f.default for f in FEATURES]),
+        "default_feature": ("varchar", [f.default_feature for f in FEATURES]),
+        "role": ("varchar", [f.role for f in FEATURES]),
+        "version": ("varchar", [f.version for f in FEATURES]),
+    }
 
 
-def weights_table() -> pa.Table:
-    return pa.table(
-        {
-            "source": list(SOURCE_WEIGHTS),
-            "weight": pa.array(list(SOURCE_WEIGHTS.values()), pa.float64()),
-        }
-    )
+def weights_columns() -> dict[str, tuple[str, list[Any]]]:
+    """The quality-score source weights as columns of `meta.feature_source_weights`."""
+    return {
+        "source": ("varchar", list(SOURCE_WEIGHTS)),
+        "weight": ("double", list(SOURCE_WEIGHTS.values())),
+    }
 
 
 def install(wh: Warehouse) -> None:
@@ -162,11 +158,11 @@ def install(wh: Warehouse) -> None:
 
     Each table is replaced in one statement; no transaction is opened here, so a caller may run
     this inside its own."""
-    for table, data in (
-        ("meta.feature_contract", contract_table()),
-        ("meta.feature_source_weights", weights_table()),
+    for table, columns in (
+        ("meta.feature_contract", contract_columns()),
+        ("meta.feature_source_weights", weights_columns()),
     ):
-        wh.register("_contract_rows", data)
+        wh.temp_table("_contract_rows", columns)
         try:
             wh.execute(f"create or replace table {table} as select * from _contract_rows")
         finally:

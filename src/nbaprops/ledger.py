@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pyarrow as pa
-
 from nbaprops.state import DDL
 from nbaprops.warehouse import Warehouse
 
@@ -92,15 +90,15 @@ def observe(wh: Warehouse, inputs: list[tuple[str, str | None, tuple[date, date]
         f"select '{name}' as t, d, cast(h as ubigint) as h from ({content_hash_sql(wh, name, col, window)})"
         for name, col, window in inputs
     ]
-    windows = pa.table(
+    wh.temp_table(
+        "_observed_windows",
         {
-            "t": [name for name, _, _ in inputs],
-            "lo": pa.array([w[0] for _, _, w in inputs], pa.date32()),
-            "hi": pa.array([w[1] for _, _, w in inputs], pa.date32()),
-        }
+            "t": ("varchar", [name for name, _, _ in inputs]),
+            "lo": ("date", [w[0] for _, _, w in inputs]),
+            "hi": ("date", [w[1] for _, _, w in inputs]),
+        },
     )
     wh.execute("create or replace temp table _observed as " + " union all ".join(parts))
-    wh.register("_observed_windows", windows)
     with wh.transaction():
         wh.execute(
             """
