@@ -177,7 +177,10 @@ def historical_completeness(wh: Warehouse, table: Table, dates: list[date]) -> d
     rows = wh.rows(
         """
         with days as (select d from _planned),
-        covered as (select distinct season_year, season_phase from analytics.player_game_summary),
+        seasons as (select distinct season_year from raw.schedule_games
+                    where game_date in (select d from days)),
+        covered as (select distinct season_year, season_phase from analytics.player_game_summary
+                    where season_year in (select season_year from seasons)),
         sched as (select distinct g.game_date, g.season_year from raw.schedule_games g
                   join covered c using (season_year, season_phase)
                   where g.game_status = 'final'),
