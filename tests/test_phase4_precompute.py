@@ -371,3 +371,18 @@ def test_a_single_date_build_equals_the_range_build(built: Path, tmp_path: Path)
                 extra = w.scalar(f"select count(*) from (from one except all {same_date})", [day])
                 lost = w.scalar(f"select count(*) from ({same_date} except all from one)", [day])
                 assert (extra, lost) == (0, 0), f"{name} {day}: {extra} rows differ from the range build"
+
+
+def test_upcg_entity_counts_agree_for_a_few_dates_and_for_a_range(wh: Warehouse) -> None:
+    # the `upcg_players` rule counts prior games by a join for a few dates and by running counts for a
+    # range: both must expect the same players with the same coverage on every date
+    from nbaprops.checks import FEW_DATES, entity_counts
+
+    season = expected_dates(wh, "final_post_bootstrap", DateRange(date(2023, 10, 1), date(2024, 6, 30)))
+    assert len(season) > FEW_DATES
+    for name in ("precompute.player_daily_cache", "precompute.player_shot_zone_analysis"):
+        table = registry.get(name)
+        whole = entity_counts(wh, table, name, season)
+        for few in (season[:1], season[40 : 40 + FEW_DATES], season[-3:]):
+            assert entity_counts(wh, table, name, few) == {d: whole[d] for d in few}, name
+        assert sum(expected for expected, _ in whole.values()) > 10_000, name  # the rule has players to count

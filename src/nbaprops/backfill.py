@@ -236,12 +236,25 @@ def parallel_groups(items: list[PlanItem]) -> list[list[PlanItem]]:
 
 
 def build_table(
-    wh: Warehouse, item: PlanItem, run_id: str, batch_days: int | None, progress: Progress | None
+    wh: Warehouse,
+    item: PlanItem,
+    run_id: str,
+    batch_days: int | None,
+    progress: Progress | None,
+    refused: set[date] | None = None,
 ) -> ModelResult:
-    """All batches of one table, in date order."""
+    """All batches of one table, in date order.
+
+    Its dates are planned again from the ledger first, now that its upstream tables are built: a
+    propagated date whose inputs came out unchanged is not rebuilt (the dry-run plan is an upper
+    bound). Dates in `refused` (seasons a gate refused) are not built.
+    """
+    started = time.perf_counter()
+    item.reasons = {
+        d: why for d, why in ledger_reasons(wh, item.table, item.expected).items() if d not in (refused or ())
+    }
     record_skipped(wh, item, run_id)
     result = ModelResult(item.table.name)
-    started = time.perf_counter()
     batches = chunks(item.dates, batch_days)
     for i, batch in enumerate(batches):
         rows, ok, bad = build_batch(wh, item.table, batch, run_id)
@@ -282,18 +295,14 @@ def run_plan(
             if current_phase is not None and gate is not None:
                 refused |= gate(phase)
             current_phase = phase
-        for item in group:
-            # re-plan from the ledger now that upstream tables are built: a propagated date whose
-            # inputs came out unchanged is not rebuilt (the dry-run plan is an upper bound)
-            item.reasons = ledger_reasons(wh, item.table, item.expected)
-            for d in [d for d in item.reasons if season_of.get(d) in refused]:
-                del item.reasons[d]
+        refused_dates = {d for d, season in season_of.items() if season in refused}
         if len(group) == 1:
-            results.append(build_table(wh, group[0], run_id, batch_days, progress))
+            results.append(build_table(wh, group[0], run_id, batch_days, progress, refused_dates))
             continue
         with ThreadPoolExecutor(max_workers=len(group)) as pool:
             futures = [
-                pool.submit(build_table, wh.cursor(), item, run_id, batch_days, progress) for item in group
+                pool.submit(build_table, wh.cursor(), item, run_id, batch_days, progress, refused_dates)
+                for item in group
             ]
             results.extend(f.result() for f in futures)
     return results

@@ -162,15 +162,19 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
         -- input partitions that changed after the oldest build of this table (usually few)
         inp as (select partition_date, content_changed_at from state.partitions
                 where table_name in (select unnest(?))
-                  and content_changed_at > coalesce((select min(built_at) from led), timestamp '0001-01-01'))
-        select e.d, l.status,
-               (select min(i.partition_date) from inp i
-                where i.content_changed_at > l.built_at
-                  and (i.partition_date = ? or i.partition_date between e.d - ? and e.d)) as stale_from,
+                  and content_changed_at > coalesce((select min(built_at) from led), timestamp '0001-01-01')),
+        -- per date, the first input partition within its window's reach that changed after its build
+        stale as (select e.d, min(i.partition_date) as stale_from
+                  from _expected e join led l on l.partition_date = e.d
+                  join inp i on i.content_changed_at > l.built_at
+                   and (i.partition_date = ? or i.partition_date between e.d - ? and e.d)
+                  group by 1)
+        select e.d, l.status, s.stale_from,
                coalesce(p.n, 0) <> coalesce(l.rows_written, 0) as tampered,
                l.model_hash is distinct from ? as model_changed
         from _expected e left join led l on l.partition_date = e.d
         left join present p on p.d = e.d
+        left join stale s on s.d = e.d
         """,
         [table.name, list(table.inputs) or [""], WHOLE_TABLE, table.reach_days, table.model_hash],
     )
