@@ -6,6 +6,7 @@ Grain: one date per (table, range). `final` = dates of completed games; `schedul
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -71,37 +72,38 @@ def schedule_days_sql() -> str:
     """
 
 
-def schedule_day_kinds(wh: Warehouse) -> list[tuple[date, str, frozenset[str]]]:
-    """Per (game date, season phase): the table kinds that expect a partition on that date.
+def schedule_days_by_kind(wh: Warehouse) -> dict[str, list[tuple[date, str]]]:
+    """Per table kind: the (game date, season phase) pairs that expect a partition, in date order.
 
     Read once per state of the raw tables (`Warehouse.memo`): the planner and every gate ask for it.
     """
 
-    def read() -> list[tuple[date, str, frozenset[str]]]:
+    def read() -> dict[str, list[tuple[date, str]]]:
         kinds = list(KIND_FILTERS)
         if not wh.table_exists("raw.nbacom_shots"):  # no shot-chart source: no shot seasons
             kinds.remove("shots_post_bootstrap")
         flags = ", ".join(f"bool_or({KIND_FILTERS[k]})" for k in kinds)
         rows = wh.rows(
-            f"select g.game_date, g.season_phase, {flags} from ({schedule_days_sql()}) g group by 1, 2"
+            f"select g.game_date, g.season_phase, {flags} from ({schedule_days_sql()}) g "
+            "group by 1, 2 order by 1, 2"
         )
-        return [(r[0], r[1], frozenset(k for k, on in zip(kinds, r[2:], strict=True) if on)) for r in rows]
+        by_kind: dict[str, list[tuple[date, str]]] = {k: [] for k in KIND_FILTERS}
+        for r in rows:
+            for kind, on in zip(kinds, r[2:], strict=True):
+                if on:
+                    by_kind[kind].append((r[0], r[1]))
+        return by_kind
 
-    return wh.memo("schedule_day_kinds", read)
+    return wh.memo("schedule_days_by_kind", read)
 
 
 def expected_dates(wh: Warehouse, kind: str, rng: DateRange) -> list[date]:
     """The expected partition dates of a table kind over a range."""
-    if kind not in KIND_FILTERS:
-        raise KeyError(kind)
+    days = schedule_days_by_kind(wh)[kind]  # KeyError for an unknown kind
+    lo = bisect.bisect_left(days, (rng.start, ""))
+    hi = bisect.bisect_right(days, (rng.end, "\uffff"))
     phases = set(rng.season_phases)
-    return sorted(
-        {
-            d
-            for d, phase, kinds in schedule_day_kinds(wh)
-            if rng.start <= d <= rng.end and phase in phases and kind in kinds
-        }
-    )
+    return sorted({d for d, phase in days[lo:hi] if phase in phases})
 
 
 def bootstrap_dates(wh: Warehouse, rng: DateRange) -> list[date]:
