@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any
 
 from nbaprops import registry
-from nbaprops.checks import duplicate_dates, entity_counts, extra_check_failures
+from nbaprops.checks import audit_staged, entity_counts
 from nbaprops.crash import crash_point
-from nbaprops.ledger import input_fingerprints, partition_summary
+from nbaprops.ledger import input_fingerprints
 from nbaprops.partitions import chunks
 from nbaprops.planner import Plan, PlanItem, ledger_reasons
 from nbaprops.registry import Table
@@ -43,13 +43,10 @@ class ModelResult:
 def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> tuple[int, int, int]:
     """Stage, audit and publish one batch; returns (rows, partitions complete, partitions failed)."""
     wh.register_dates("_planned", dates)
-    d = table.date_column
     wh.engine.stage(wh, table, dates, run_id)
     crash_point("staged")
-    dups = duplicate_dates(wh, table, "_stage")
+    dups, extra, summary = audit_staged(wh, table, "_stage")
     entities = entity_counts(wh, table, "_stage", dates)
-    extra = extra_check_failures(wh, table, "_stage")
-    summary = partition_summary(wh, "_stage", d)
     counts = {day: n for day, (n, _) in summary.items()}
     hashes = {day: h for day, (_, h) in summary.items()}
     hist = historical_completeness(wh, table, dates)
@@ -104,8 +101,7 @@ def publish(
 ) -> None:
     """Replace the partitions (the engine's atomicity), then record the ledger and the check results
     in one state-store transaction."""
-    wh.temp_table(
-        "_ledger_rows",
+    ledger, ledger_params = wh.values_sql(
         {
             "d": ("date", [r[0] for r in ledger_rows]),
             "status": ("varchar", [r[1] for r in ledger_rows]),
@@ -116,17 +112,16 @@ def publish(
             "h": ("varchar", [str(r[6]) for r in ledger_rows]),
             "hist": ("boolean", [r[7] for r in ledger_rows]),
             "fingerprint": ("varchar", [r[8] for r in ledger_rows]),
-        },
+        }
     )
-    wh.temp_table(
-        "_check_rows",
+    checks, check_params = wh.values_sql(
         {
             "check_name": ("varchar", [c[0] for c in check_rows]),
             "d": ("date", [c[1] for c in check_rows]),
             "passed": ("boolean", [c[2] for c in check_rows]),
             "value": ("double", [c[3] for c in check_rows]),
             "threshold": ("double", [c[4] for c in check_rows]),
-        },
+        }
     )
     blocking = {c.name: c.blocking for c in table.checks}
     # the data, then the ledger: the state store is another database, so a crash in between leaves
@@ -135,10 +130,10 @@ def publish(
     crash_point("data_published")
     with wh.transaction():
         wh.execute(
-            """
+            f"""
             insert into state.partitions
             select ?, d, status, rows_written, rows_expected, passed, failed_checks, ?, fingerprint,
-                   cast(h as ubigint), now(), now(), hist from _ledger_rows
+                   cast(h as ubigint), now(), now(), hist from ({ledger})
             on conflict (table_name, partition_date) do update set
                 content_changed_at = case when content_hash is distinct from excluded.content_hash
                                           then now() else content_changed_at end,
@@ -149,21 +144,20 @@ def publish(
                 input_fingerprint = excluded.input_fingerprint,
                 hist_complete = excluded.hist_complete
             """,
-            [table.name, run_id],
+            [table.name, run_id, *ledger_params],
         )
         wh.execute(
             "insert into state.check_results select ?, ?, d, check_name, passed, "
             "coalesce(list_contains(?, check_name), true), value, threshold, null, now() "
-            "from _check_rows",
+            f"from ({checks})",
             [
                 run_id,
                 table.name,
                 [k for k, v in blocking.items() if v] + ["grain_unique", "entity_coverage", "no_rows"],
+                *check_params,
             ],
         )
     crash_point("published")
-    for name in ("_ledger_rows", "_check_rows"):
-        wh.unregister(name)
 
 
 def historical_completeness(wh: Warehouse, table: Table, dates: list[date]) -> dict[date, bool]:

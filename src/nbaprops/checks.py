@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from nbaprops.ledger import partition_summary_sql
 from nbaprops.partitions import schedule_days_sql
 from nbaprops.registry import Table
 from nbaprops.sql import retarget
@@ -18,15 +19,18 @@ from nbaprops.warehouse import Warehouse
 FEW_DATES = 14
 
 
+def duplicate_dates_sql(table: Table, relation: str) -> str:
+    """SELECT (date, surplus rows) for the dates with repeated grain keys."""
+    grain = ", ".join(table.grain)
+    return (
+        f"select {table.date_column} as d, sum(n - 1) as n from (select {table.date_column}, {grain}, "
+        f"count(*) as n from {relation} group by all having count(*) > 1) group by 1"
+    )
+
+
 def duplicate_dates(wh: Warehouse, table: Table, relation: str) -> dict[date, int]:
     """Dates with repeated grain keys, and how many surplus rows each has."""
-    grain = ", ".join(table.grain)
-    return dict(
-        wh.rows(
-            f"select {table.date_column}, sum(n - 1) from (select {table.date_column}, {grain}, "
-            f"count(*) as n from {relation} group by all having count(*) > 1) group by 1"
-        )
-    )
+    return {d: int(n) for d, n in wh.rows(duplicate_dates_sql(table, relation))}
 
 
 def entity_counts(
@@ -35,36 +39,35 @@ def entity_counts(
     """Per date: (entities expected, entities present) for the table's entity rule."""
     if table.entity == "none" or not dates:
         return {}
-    wh.register_dates("_check_dates", dates)
     d = table.date_column
     sched = schedule_days_sql()
     if table.entity in ("two_per_final_game", "two_per_scheduled_game"):
         status = "and g.game_status = 'final'" if table.entity == "two_per_final_game" else ""
-        sql = f"""
-            with games as (select g.game_id, g.game_date from ({sched}) g
-                           where g.game_date in (select d from _check_dates) {status}),
+        body = f"""
+            games as (select g.game_id, g.game_date from ({sched}) g
+                           where g.game_date in (select d from check_dates) {status}),
             rows_per_game as (select game_id, count(distinct team_abbr) as teams, count(*) as n
                               from {relation} group by 1)
             select g.game_date, 2 * count(*),
                    2 * count(*) filter (where r.teams = 2 and r.n = 2)
             from games g left join rows_per_game r using (game_id) group by 1"""
     elif table.entity == "players_per_final_game":
-        sql = f"""
-            with team_games as (
+        body = f"""
+            team_games as (
                 select g.game_id, g.game_date, t.team_abbr from ({sched}) g,
                 lateral (select g.home_team_abbr as team_abbr union all select g.away_team_abbr) t
-                where g.game_date in (select d from _check_dates) and g.game_status = 'final'),
+                where g.game_date in (select d from check_dates) and g.game_status = 'final'),
             played as (select game_id, team_abbr, count(*) filter (where played_flag) as n
                        from {relation} group by 1, 2)
             select tg.game_date, count(*), count(*) filter (where p.n >= 5)
             from team_games tg left join played p using (game_id, team_abbr) group by 1"""
     elif table.entity == "all_teams":
         min_games = int(table.extra.get("min_games", 5))
-        sql = f"""
-            with days as (
+        body = f"""
+            days as (
                 select d, (select max(c.season_year) from raw.season_calendar c
                            where c.season_start <= d) as season_year
-                from _check_dates),
+                from check_dates),
             prior as (
                 select days.d, t.team_abbr, count(*) as games
                 from days join analytics.team_defense_game_summary t
@@ -109,11 +112,11 @@ def entity_counts(
                 group by 1, 2)"""
         if min_games <= 0:
             prior = "prior as (select game_date, player_id, 0 as games from upcg group by 1, 2)"
-        sql = f"""
-            with upcg as (
+        body = f"""
+            upcg as (
                 select u.game_date, u.player_id, u.season_year
                 from analytics.upcoming_player_game_context u
-                where u.game_date in (select d from _check_dates)),
+                where u.game_date in (select d from check_dates)),
             {prior}
             select pr.game_date, count(*), count(r.player_id)
             from prior pr
@@ -122,21 +125,53 @@ def entity_counts(
             group by 1"""
     else:
         raise ValueError(f"{table.name}: unknown entity rule {table.entity!r}")
-    result = {row[0]: (int(row[1]), int(row[2])) for row in wh.rows(sql)}
-    wh.unregister("_check_dates")
+    # the dates are the first CTE (a list parameter: no temp table to create and drop)
+    sql = f"with check_dates as (select unnest(?::date[]) as d), {body}"
+    result = {row[0]: (int(row[1]), int(row[2])) for row in wh.rows(sql, [list(dates)])}
     return result
+
+
+def extra_checks_sql(table: Table, relation: str) -> str | None:
+    """SELECT (check index, date, offending rows) over every extra check; None without checks."""
+    if not table.checks:
+        return None
+    d = table.date_column
+    return " union all ".join(
+        f"select {i} as k, {d} as d, count(*) as n from ({sql}) group by 2"
+        for i, sql in enumerate(retarget(check.sql, table.name, relation) for check in table.checks)
+    )
 
 
 def extra_check_failures(wh: Warehouse, table: Table, relation: str) -> dict[str, dict[date, int]]:
     """For each extra check: offending rows per date (every check in one statement)."""
     out: dict[str, dict[date, int]] = {check.name: {} for check in table.checks}
-    if not table.checks:
-        return out
-    d = table.date_column
-    parts = [
-        f"select {i} as k, {d} as d, count(*) as n from ({sql}) group by 2"
-        for i, sql in enumerate(retarget(check.sql, table.name, relation) for check in table.checks)
-    ]
-    for k, day, n in wh.rows(" union all ".join(parts)):
+    sql = extra_checks_sql(table, relation)
+    for k, day, n in wh.rows(sql) if sql else []:
         out[table.checks[k].name][day] = n
     return out
+
+
+def audit_staged(
+    wh: Warehouse, table: Table, relation: str
+) -> tuple[dict[date, int], dict[str, dict[date, int]], dict[date, tuple[int, int]]]:
+    """A batch's staged rows in one statement: duplicate grain keys per date, offending rows per
+    extra check and date, and (rows, content fingerprint) per date."""
+    parts = [
+        f"select 'dup' as part, null::integer as k, d, cast(n as bigint) as n, null::ubigint as h "
+        f"from ({duplicate_dates_sql(table, relation)})",
+        f"select 'rows', null, d, n, h from ({partition_summary_sql(wh, relation, table.date_column)})",
+    ]
+    extra_sql = extra_checks_sql(table, relation)
+    if extra_sql:
+        parts.append(f"select 'check', k, d, n, null from ({extra_sql})")
+    dups: dict[date, int] = {}
+    extra: dict[str, dict[date, int]] = {check.name: {} for check in table.checks}
+    summary: dict[date, tuple[int, int]] = {}
+    for part, k, d, n, h in wh.rows(" union all ".join(parts)):
+        if part == "dup":
+            dups[d] = int(n)
+        elif part == "rows":
+            summary[d] = (int(n), int(h))
+        else:
+            extra[table.checks[k].name][d] = int(n)
+    return dups, extra, summary

@@ -11,17 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from nbaprops.state import DDL
 from nbaprops.warehouse import Warehouse
 
 WHOLE_TABLE = date(1, 1, 1)
 LINEAGE = ("run_id", "processed_at", "staged_file", "staged_line", "loaded_at")
-
-
-def ensure_ledger(wh: Warehouse) -> None:
-    """The state tables (created when the state store is attached; kept for callers that rely on it)."""
-    for ddl in DDL:
-        wh.execute(ddl)
 
 
 def hash_expr(wh: Warehouse, relation: str) -> str:
@@ -45,15 +38,12 @@ def content_hash_sql(
     )
 
 
-def partition_summary(wh: Warehouse, relation: str, date_column: str) -> dict[date, tuple[int, int]]:
-    """Per date of `relation`: (rows, content fingerprint), in one scan."""
-    return {
-        d: (int(n), int(h))
-        for d, n, h in wh.rows(
-            f"select {date_column}, count(*), {hash_expr(wh, relation)} from {relation} "
-            f"where {date_column} is not null group by 1"
-        )
-    }
+def partition_summary_sql(wh: Warehouse, relation: str, date_column: str) -> str:
+    """SELECT (date, rows, content fingerprint) per date of `relation`, in one scan."""
+    return (
+        f"select {date_column} as d, count(*) as n, {hash_expr(wh, relation)} as h from {relation} "
+        f"where {date_column} is not null group by 1"
+    )
 
 
 def input_fingerprints(

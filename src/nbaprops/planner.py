@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from nbaprops import feature_contract, registry
-from nbaprops.ledger import WHOLE_TABLE, ensure_ledger, observe
+from nbaprops.ledger import WHOLE_TABLE, observe
 from nbaprops.ml.schema import ensure_prediction_tables
 from nbaprops.partitions import DateRange, expected_dates, install_settings
 from nbaprops.registry import Table
@@ -61,8 +61,8 @@ def summarize(reasons: dict[date, str]) -> dict[str, Any]:
 
 
 def prepare(wh: Warehouse) -> None:
-    """Ledger tables, the settings view and the feature contract the models read."""
-    ensure_ledger(wh)
+    """The settings view and the feature contract the models read, and the predictions table the
+    grading model reads (the ledger tables come with the state store when it is attached)."""
     install_settings(wh)
     feature_contract.install(wh)
     ensure_prediction_tables(wh)  # the grading model reads the predictions table
@@ -145,7 +145,6 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
     """Expected dates that are missing, failed, or stale against a changed input partition."""
     if not expected:
         return {}
-    wh.register_dates("_expected", expected)
     lo, hi = min(expected), max(expected)
     present = (
         f"select {table.date_column} as d, count(*) as n from {table.name} "
@@ -155,7 +154,8 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
     )
     rows = wh.rows(
         f"""
-        with led as (select partition_date, status, built_at, rows_written,
+        with expected as (select unnest(?::date[]) as d),
+        led as (select partition_date, status, built_at, rows_written,
                             split_part(input_fingerprint, ':', 1) as model_hash
                      from state.partitions where table_name = ?),
         present as ({present}),
@@ -165,20 +165,19 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
                   and content_changed_at > coalesce((select min(built_at) from led), timestamp '0001-01-01')),
         -- per date, the first input partition within its window's reach that changed after its build
         stale as (select e.d, min(i.partition_date) as stale_from
-                  from _expected e join led l on l.partition_date = e.d
+                  from expected e join led l on l.partition_date = e.d
                   join inp i on i.content_changed_at > l.built_at
                    and (i.partition_date = ? or i.partition_date between e.d - ? and e.d)
                   group by 1)
         select e.d, l.status, s.stale_from,
                coalesce(p.n, 0) <> coalesce(l.rows_written, 0) as tampered,
                l.model_hash is distinct from ? as model_changed
-        from _expected e left join led l on l.partition_date = e.d
+        from expected e left join led l on l.partition_date = e.d
         left join present p on p.d = e.d
         left join stale s on s.d = e.d
         """,
-        [table.name, list(table.inputs) or [""], WHOLE_TABLE, table.reach_days, table.model_hash],
+        [expected, table.name, list(table.inputs) or [""], WHOLE_TABLE, table.reach_days, table.model_hash],
     )
-    wh.unregister("_expected")
     out: dict[date, str] = {}
     for d, status, stale_from, tampered, model_changed in rows:
         if status is None:

@@ -13,10 +13,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from nbaprops.state import DDL
 from nbaprops.warehouse import Warehouse
-
-RUNS_DDL = next(ddl for ddl in DDL if "state.runs" in ddl)
 
 
 def new_run_id(command: str) -> str:
@@ -26,7 +23,7 @@ def new_run_id(command: str) -> str:
 
 
 def start_run(wh: Warehouse, command: str, arguments: dict[str, Any]) -> str:
-    wh.execute(RUNS_DDL)
+    """Record a command's start in `state.runs` (created with the state store when it is attached)."""
     run_id = new_run_id(command)
     wh.execute(
         "insert into state.runs values (?, ?, ?, now(), null, 'running', ?, null)",

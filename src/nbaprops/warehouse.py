@@ -111,6 +111,7 @@ class Warehouse:
         except duckdb.Error as exc:
             raise UsageError(f"cannot open database {self.path}: {str(exc).splitlines()[0]}") from None
         self.execute("set preserve_insertion_order = true")
+        self.execute("set enable_progress_bar = false")  # commands report their own progress
         self._limit_memory()
         self._attach_state(read_only)
         if not read_only:
@@ -198,12 +199,18 @@ class Warehouse:
         """Expose an Arrow table to SQL under `name` for the life of the connection."""
         self.con.register(name, table)
 
-    def temp_table(self, name: str, columns: Mapping[str, tuple[str, Sequence[Any]]]) -> None:
-        """(Re)create temp table `name` from Python lists, {column: (SQL type, values)}, all of one
-        length. No Arrow: the backfill path does not import pyarrow (a quarter of a second)."""
+    @staticmethod
+    def values_sql(columns: Mapping[str, tuple[str, Sequence[Any]]]) -> tuple[str, list[Any]]:
+        """A relation of Python lists, {column: (SQL type, values)}, all of one length, as a SELECT and
+        its parameters (one list each). No Arrow: the backfill path does not import pyarrow (a quarter
+        of a second), and a statement that reads the lists this way needs no temp table."""
         select = ", ".join(f"unnest(?::{kind}[]) as {col}" for col, (kind, _) in columns.items())
-        values = [list(v) for _, v in columns.values()]
-        self.con.execute(f"create or replace temp table {name} as select {select}", values)
+        return f"select {select}", [list(v) for _, v in columns.values()]
+
+    def temp_table(self, name: str, columns: Mapping[str, tuple[str, Sequence[Any]]]) -> None:
+        """(Re)create temp table `name` from Python lists (see `values_sql`)."""
+        select, values = self.values_sql(columns)
+        self.con.execute(f"create or replace temp table {name} as {select}", values)
         self._temp_tables.add(name)
 
     def register_dates(self, name: str, dates: Sequence[date]) -> None:

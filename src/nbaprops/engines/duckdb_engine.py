@@ -38,17 +38,16 @@ class DuckDBEngine:
 
     def publish(self, wh: Warehouse, table: Table, dates: list[date], withheld: list[date]) -> None:
         d = table.date_column
-        wh.register_dates("_withheld", withheld)
         with wh.transaction():
             if not wh.table_exists(table.name):
                 wh.execute(f"create table {table.name} as select * from _stage limit 0")
             wh.execute(f"delete from {table.name} where {d} in (select d from _planned)")
             wh.execute(
                 f"insert into {table.name} by name select * from _stage "
-                f"where {d} not in (select d from _withheld)"
+                f"where {d} not in (select unnest(?::date[]))",
+                [withheld],
             )
             crash_point("mid_publish")
-        wh.unregister("_withheld")
 
     def close(self) -> None:
         """Nothing held."""

@@ -180,12 +180,12 @@ class SparkEngine:
         from pyspark.sql import functions as F
 
         d = table.date_column
-        wh.register_dates("_withheld", withheld)
         kept = {
             r[0]
-            for r in wh.rows(f"select distinct {d} from _stage where {d} not in (select d from _withheld)")
+            for r in wh.rows(
+                f"select distinct {d} from _stage where {d} not in (select unnest(?::date[]))", [withheld]
+            )
         }
-        wh.unregister("_withheld")
         path = self.table_dir(table.name)
         for day in dates:
             if day not in kept and self._exists(f"{path}/{d}={day.isoformat()}"):

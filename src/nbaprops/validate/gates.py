@@ -45,7 +45,6 @@ def date_completeness(
                 note="no expected dates in range",
             )
         ]
-    wh.register_dates("_exp", sorted(expected))
     # no rows to learn covered phases from; still binds $start/$end (DuckDB refuses unused params)
     covered_phases = "select null as season_year, null as season_phase where $start > $end"
     if wh.table_exists(table.name) and "season_phase" in wh.columns(table.name):
@@ -59,7 +58,7 @@ def date_completeness(
             select g.game_date, g.season_year,
                    bool_or((g.season_year, g.season_phase) in (select (season_year, season_phase)
                            from ({covered_phases}))) as coverable
-            from raw.schedule_games g where g.game_date in (select d from _exp)
+            from raw.schedule_games g where g.game_date in (select unnest($expected::date[]))
             group by 1, 2)
         select d.game_date, d.season_year, d.coverable or not $has_phase, p.status = 'complete'
         from days d left join state.partitions p
@@ -71,9 +70,9 @@ def date_completeness(
             "end": rng.end,
             "table": table.name,
             "has_phase": covered_phases.startswith("select distinct"),
+            "expected": sorted(expected),
         },
     )
-    wh.unregister("_exp")
     results = []
     for season in sorted({r[1] for r in rows}):
         days = [r for r in rows if r[1] == season]
