@@ -51,16 +51,33 @@ def input_fingerprints(
 ) -> dict[date, str]:
     """Per planned date (`dates`, also relation `_planned`): the model's hash and a fingerprint of
     every input partition within the window's reach (whole-table inputs included) as the ledger has
-    them now."""
+    them now.
+
+    The fingerprint is the XOR of the partitions' hashes. XOR is its own inverse, so a date's window
+    [d - reach, d] is the running XOR at d against the running XOR before d - reach: linear in the
+    dates, where joining every date to its whole window grew with dates x reach.
+    """
     rows = wh.rows(
         """
-        select p.d, bit_xor(hash(i.table_name, i.partition_date, i.content_hash))
-        from _planned p join state.partitions i
-          on i.table_name in (select unnest(?))
-         and (i.partition_date = ? or i.partition_date between p.d - ? and p.d)
-        group by 1
+        with inp as (
+            select partition_date as pd, hash(table_name, partition_date, content_hash) as h
+            from state.partitions where table_name in (select unnest(?))),
+        whole as (select coalesce(bit_xor(h), 0) as h, count(*) as n from inp where pd = ?),
+        dated as (select pd, bit_xor(h) as h, count(*) as n from inp where pd <> ? group by pd),
+        running as (
+            select pd, bit_xor(h) over upto as x, sum(n) over upto as n
+            from dated
+            window upto as (order by pd rows between unbounded preceding and current row)),
+        ends as (
+            select p.d, hi.x as hi_x, hi.n as hi_n, lo.x as lo_x, lo.n as lo_n
+            from (select d, d - ? as before from _planned) p
+            asof left join running hi on p.d >= hi.pd
+            asof left join running lo on p.before > lo.pd)
+        select e.d, xor(xor(coalesce(e.hi_x, 0), coalesce(e.lo_x, 0)), w.h)
+        from ends e cross join whole w
+        where coalesce(e.hi_n, 0) - coalesce(e.lo_n, 0) + w.n > 0
         """,
-        [list(inputs) or [""], WHOLE_TABLE, reach_days],
+        [list(inputs) or [""], WHOLE_TABLE, WHOLE_TABLE, reach_days],
     )
     found = {d: f"{model_hash}:{h:016x}" for d, h in rows}
     return {d: found.get(d, f"{model_hash}:none") for d in dates}

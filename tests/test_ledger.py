@@ -1,0 +1,54 @@
+"""Input fingerprints (`nbaprops.ledger.input_fingerprints`) against a brute-force XOR of each window.
+
+Grain: one fingerprint per planned date, over every input partition dated within [d - reach, d] plus
+the whole-table inputs; "none" when there is no such partition.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from nbaprops.ledger import WHOLE_TABLE, input_fingerprints
+from nbaprops.warehouse import Warehouse
+
+
+def brute_force(wh: Warehouse, day: date, inputs: tuple[str, ...], reach: int) -> int | None:
+    rows = wh.rows(
+        "select hash(table_name, partition_date, content_hash) from state.partitions "
+        "where table_name in (select unnest(?)) and (partition_date = ? or partition_date between ? and ?)",
+        [list(inputs), WHOLE_TABLE, day - timedelta(days=reach), day],
+    )
+    if not rows:
+        return None
+    out = 0
+    for (h,) in rows:
+        out ^= int(h)
+    return out
+
+
+def test_fingerprints_equal_the_xor_of_each_window() -> None:
+    rng = random.Random(7)
+    start = date(2024, 1, 1)
+    with Warehouse(":memory:") as wh:
+        rows = [
+            (name, start + timedelta(days=offset), rng.getrandbits(63))
+            for name in ("raw.a", "raw.b", "raw.ignored")
+            for offset in sorted(rng.sample(range(120), 70))
+        ] + [("meta.whole", WHOLE_TABLE, 12345)]
+        for name, day, content in rows:
+            wh.execute(
+                "insert into state.partitions (table_name, partition_date, status, content_hash) "
+                "values (?, ?, 'complete', ?)",
+                [name, day, content],
+            )
+        planned = [start - timedelta(days=30)] + [start + timedelta(days=k) for k in range(0, 140, 3)]
+        wh.register_dates("_planned", planned)
+        for inputs, reach in ((("raw.a", "raw.b"), 7), (("raw.a", "meta.whole"), 30), (("raw.b",), 0)):
+            got = input_fingerprints(wh, planned, inputs, reach, "m")
+            for day in planned:
+                want = brute_force(wh, day, inputs, reach)
+                assert got[day] == ("m:none" if want is None else f"m:{want:016x}"), (inputs, reach, day)
+        # a date before every dated partition: only the whole-table input, or nothing at all
+        assert input_fingerprints(wh, planned, ("raw.a",), 7, "m")[planned[0]] == "m:none"
+        assert input_fingerprints(wh, planned, ("meta.whole",), 7, "m")[planned[0]] != "m:none"
