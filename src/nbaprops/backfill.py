@@ -30,6 +30,27 @@ ENTITY_MIN_SHARE = 0.90
 HIST_REACH_DAYS = 30
 
 
+#: Columns of a batch's ledger rows and check rows, in the order `build_batch` makes them.
+LEDGER_COLUMNS = (
+    ("d", "date"),
+    ("status", "varchar"),
+    ("rows_written", "bigint"),
+    ("rows_expected", "bigint"),
+    ("passed", "boolean"),
+    ("failed_checks", "varchar"),
+    ("h", "varchar"),
+    ("hist", "boolean"),
+    ("fingerprint", "varchar"),
+)
+CHECK_COLUMNS = (
+    ("check_name", "varchar"),
+    ("d", "date"),
+    ("passed", "boolean"),
+    ("value", "double"),
+    ("threshold", "double"),
+)
+
+
 @dataclass
 class ModelResult:
     table: str
@@ -79,7 +100,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
                 expected_n,
                 not failed,
                 ",".join(failed) or None,
-                hashes.get(day, 0),
+                str(hashes.get(day, 0)),  # ubigint: passed as text, cast in SQL
                 hist.get(day),
                 fingerprints[day],
             )
@@ -101,28 +122,8 @@ def publish(
 ) -> None:
     """Replace the partitions (the engine's atomicity), then record the ledger and the check results
     in one state-store transaction."""
-    ledger, ledger_params = wh.values_sql(
-        {
-            "d": ("date", [r[0] for r in ledger_rows]),
-            "status": ("varchar", [r[1] for r in ledger_rows]),
-            "rows_written": ("bigint", [r[2] for r in ledger_rows]),
-            "rows_expected": ("bigint", [r[3] for r in ledger_rows]),
-            "passed": ("boolean", [r[4] for r in ledger_rows]),
-            "failed_checks": ("varchar", [r[5] for r in ledger_rows]),
-            "h": ("varchar", [str(r[6]) for r in ledger_rows]),
-            "hist": ("boolean", [r[7] for r in ledger_rows]),
-            "fingerprint": ("varchar", [r[8] for r in ledger_rows]),
-        }
-    )
-    checks, check_params = wh.values_sql(
-        {
-            "check_name": ("varchar", [c[0] for c in check_rows]),
-            "d": ("date", [c[1] for c in check_rows]),
-            "passed": ("boolean", [c[2] for c in check_rows]),
-            "value": ("double", [c[3] for c in check_rows]),
-            "threshold": ("double", [c[4] for c in check_rows]),
-        }
-    )
+    ledger, ledger_params = wh.rows_sql(LEDGER_COLUMNS, ledger_rows)
+    checks, check_params = wh.rows_sql(CHECK_COLUMNS, check_rows)
     blocking = {c.name: c.blocking for c in table.checks}
     # the data, then the ledger: the state store is another database, so a crash in between leaves
     # the ledger rows as they were, and the planner rebuilds these dates (idempotently) on resume

@@ -207,6 +207,14 @@ class Warehouse:
         select = ", ".join(f"unnest(?::{kind}[]) as {col}" for col, (kind, _) in columns.items())
         return f"select {select}", [list(v) for _, v in columns.values()]
 
+    @staticmethod
+    def rows_sql(spec: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
+        """`values_sql` for rows given as tuples in the order of `spec`, ((column, SQL type), ...)."""
+        columns = list(zip(*rows, strict=True)) or [()] * len(spec)
+        return Warehouse.values_sql(
+            {name: (kind, values) for (name, kind), values in zip(spec, columns, strict=True)}
+        )
+
     def temp_table(self, name: str, columns: Mapping[str, tuple[str, Sequence[Any]]]) -> None:
         """(Re)create temp table `name` from Python lists (see `values_sql`)."""
         select, values = self.values_sql(columns)
