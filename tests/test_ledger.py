@@ -36,6 +36,8 @@ def test_fingerprints_equal_the_xor_of_each_window() -> None:
             for name in ("raw.a", "raw.b", "raw.ignored")
             for offset in sorted(rng.sample(range(120), 70))
         ] + [("meta.whole", WHOLE_TABLE, 12345)]
+        edge = {(name, start + timedelta(days=3)) for name in ("raw.a", "raw.b")}
+        rows = [r for r in rows if (r[0], r[1]) not in edge] + [(n, d, rng.getrandbits(63)) for n, d in edge]
         for name, day, content in rows:
             wh.execute(
                 "insert into state.partitions (table_name, partition_date, status, content_hash) "
@@ -49,6 +51,16 @@ def test_fingerprints_equal_the_xor_of_each_window() -> None:
             for day in planned:
                 want = brute_force(wh, day, inputs, reach)
                 assert got[day] == ("m:none" if want is None else f"m:{want:016x}"), (inputs, reach, day)
+        # a run planning only late dates reads only their windows' partitions: the earliest window's
+        # first day still counts (raw.a and raw.b both have a partition on start + 3)
+        late = [start + timedelta(days=10), start + timedelta(days=11), start + timedelta(days=40)]
+        wh.register_dates("_planned", late)
+        for inputs, reach in ((("raw.a", "raw.b"), 7), (("raw.a", "meta.whole"), 10)):
+            got = input_fingerprints(wh, late, inputs, reach, "m")
+            for day in late:
+                want = brute_force(wh, day, inputs, reach)
+                assert got[day] == ("m:none" if want is None else f"m:{want:016x}"), (inputs, reach, day)
+        wh.register_dates("_planned", planned)
         # a date before every dated partition: only the whole-table input, or nothing at all
         assert input_fingerprints(wh, planned, ("raw.a",), 7, "m")[planned[0]] == "m:none"
         assert input_fingerprints(wh, planned, ("meta.whole",), 7, "m")[planned[0]] != "m:none"

@@ -6,6 +6,7 @@ Errors are one line on stderr with exit code 2 (usage/input) or 1 (not ready/fai
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -584,5 +585,34 @@ def main() -> None:
         sys.exit(130)
 
 
+def entry() -> None:
+    """The console script (and `python -m nbaprops.cli`): `main`, then exit without the interpreter's
+    teardown.
+
+    Every command has closed its warehouse, and with it DuckDB's checkpoint, before `main` returns;
+    what is left is Python unloading some 270 modules one by one, 50-110 ms measured after a daily
+    backfill. Output is flushed first. An unexpected error still ends in Python's own traceback, and
+    a process that started Spark exits the usual way (its JVM is shut down by the interpreter's exit
+    hooks).
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if "pyspark" in sys.modules:
+            raise
+        if isinstance(exc.code, str):
+            sys.stderr.write(exc.code + "\n")
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    if "pyspark" in sys.modules:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    entry()

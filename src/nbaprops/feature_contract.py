@@ -156,17 +156,31 @@ def weights_columns() -> dict[str, tuple[str, list[Any]]]:
 def install(wh: Warehouse) -> None:
     """(Re)create `meta.feature_contract` and `meta.feature_source_weights` from the contract.
 
-    Each table is replaced in one statement; no transaction is opened here, so a caller may run
-    this inside its own."""
+    Each table is replaced in one statement, and only when its rows or column types differ from the
+    contract's (every backfill installs it: an unchanged contract is no catalogue change and nothing
+    for the close to write); no transaction is opened here, so a caller may run this inside its own."""
     for table, columns in (
         ("meta.feature_contract", contract_columns()),
         ("meta.feature_source_weights", weights_columns()),
     ):
         wh.temp_table("_contract_rows", columns)
         try:
-            wh.execute(f"create or replace table {table} as select * from _contract_rows")
+            if not _holds_contract_rows(wh, table):
+                wh.execute(f"create or replace table {table} as select * from _contract_rows")
         finally:
             wh.unregister("_contract_rows")
+
+
+def _holds_contract_rows(wh: Warehouse, table: str) -> bool:
+    """Whether `table` has the columns (names and types, in order) and exactly the rows of
+    `_contract_rows`."""
+    if not wh.table_exists(table) or wh.rows(f"describe {table}") != wh.rows("describe _contract_rows"):
+        return False
+    differing = wh.scalar(
+        f"select count(*) from ((from {table} except all from _contract_rows) "
+        f"union all (from _contract_rows except all from {table}))"
+    )
+    return differing == 0
 
 
 def _cell(text: str) -> str:

@@ -9,7 +9,7 @@ only when that fingerprint changes, which is what makes downstream partitions st
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from nbaprops.warehouse import Warehouse
 
@@ -55,13 +55,18 @@ def input_fingerprints(
 
     The fingerprint is the XOR of the partitions' hashes. XOR is its own inverse, so a date's window
     [d - reach, d] is the running XOR at d against the running XOR before d - reach: linear in the
-    dates, where joining every date to its whole window grew with dates x reach.
+    dates, where joining every date to its whole window grew with dates x reach. The running XOR starts
+    at the earliest window's first day (only the partitions some window covers are read: a daily run
+    reads a year of its inputs' ledger, not their whole history).
     """
+    if not dates:
+        return {}
     rows = wh.rows(
         """
         with inp as (
             select partition_date as pd, hash(table_name, partition_date, content_hash) as h
-            from state.partitions where table_name in (select unnest(?))),
+            from state.partitions where table_name in (select unnest(?))
+              and (partition_date = ? or partition_date between ? and ?)),
         whole as (select coalesce(bit_xor(h), 0) as h, count(*) as n from inp where pd = ?),
         dated as (select pd, bit_xor(h) as h, count(*) as n from inp where pd <> ? group by pd),
         running as (
@@ -77,7 +82,15 @@ def input_fingerprints(
         from ends e cross join whole w
         where coalesce(e.hi_n, 0) - coalesce(e.lo_n, 0) + w.n > 0
         """,
-        [list(inputs) or [""], WHOLE_TABLE, WHOLE_TABLE, reach_days],
+        [
+            list(inputs) or [""],
+            WHOLE_TABLE,
+            min(dates) - timedelta(days=reach_days),
+            max(dates),
+            WHOLE_TABLE,
+            WHOLE_TABLE,
+            reach_days,
+        ],
     )
     found = {d: f"{model_hash}:{h:016x}" for d, h in rows}
     return {d: found.get(d, f"{model_hash}:none") for d in dates}

@@ -42,11 +42,13 @@ def parse_date(text: str, option: str) -> date:
 
 
 def install_settings(wh: Warehouse) -> None:
-    """`meta.settings`: constants the SQL models read (one source of truth: nbaprops.config)."""
-    wh.execute(
-        "create or replace view meta.settings as "
-        f"select 'bootstrap_days' as name, '{BOOTSTRAP_DAYS}' as value"
-    )
+    """`meta.settings`: constants the SQL models read (one source of truth: nbaprops.config); left
+    as it is when it already says so."""
+    rows = [("bootstrap_days", str(BOOTSTRAP_DAYS))]
+    if wh.table_type("meta.settings") == "VIEW" and wh.rows("select name, value from meta.settings") == rows:
+        return
+    select = " union all ".join(f"select '{name}' as name, '{value}' as value" for name, value in rows)
+    wh.execute(f"create or replace view meta.settings as {select}")
 
 
 KIND_FILTERS = {

@@ -157,7 +157,7 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
         with expected as (select unnest(?::date[]) as d),
         led as (select partition_date, status, built_at, rows_written,
                             split_part(input_fingerprint, ':', 1) as model_hash
-                     from state.partitions where table_name = ?),
+                     from state.partitions where table_name = ? and partition_date between ? and ?),
         present as ({present}),
         -- input partitions that changed after the oldest build of this table (usually few)
         inp as (select partition_date, content_changed_at from state.partitions
@@ -176,7 +176,16 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
         left join present p on p.d = e.d
         left join stale s on s.d = e.d
         """,
-        [expected, table.name, list(table.inputs) or [""], WHOLE_TABLE, table.reach_days, table.model_hash],
+        [
+            expected,
+            table.name,
+            lo,
+            hi,
+            list(table.inputs) or [""],
+            WHOLE_TABLE,
+            table.reach_days,
+            table.model_hash,
+        ],
     )
     out: dict[date, str] = {}
     for d, status, stale_from, tampered, model_changed in rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -58,6 +59,9 @@ class CatalogCache:
         self.relations: dict[tuple[str, str], tuple[str, tuple[str, ...]]] | None = None
         self.memo: dict[Any, Any] = {}
         self.generation = 0
+        # one computation of a memo entry at a time: threads building side by side that ask for the
+        # same fact wait for the first one's answer instead of each running the query
+        self.memo_lock = threading.RLock()
 
     def changes(self, sql: str) -> bool:
         """Forget what `sql` may change; True when it did (the caller forgets again when its
@@ -183,13 +187,14 @@ class Warehouse:
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """`compute()` once per catalogue state: for facts derived from the raw tables (see
         `CatalogCache`), e.g. the schedule's dates, which every planner and gate step asks for."""
-        if key in self.cache.memo:
-            return self.cache.memo[key]
-        generation = self.cache.generation
-        value = compute()
-        if generation == self.cache.generation:
-            self.cache.memo[key] = value
-        return value
+        with self.cache.memo_lock:
+            if key in self.cache.memo:
+                return self.cache.memo[key]
+            generation = self.cache.generation
+            value = compute()
+            if generation == self.cache.generation:
+                self.cache.memo[key] = value
+            return value
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """Run a query and return an Arrow table."""

@@ -63,6 +63,8 @@ DDL = (
 
 
 def ensure_prediction_tables(wh: Warehouse) -> None:
-    """Create the Python-written Phase 5 tables if they are missing (never touches their rows)."""
-    for ddl in DDL:
-        wh.execute(ddl)
+    """Create the Python-written Phase 5 tables if they are missing (never touches their rows; a
+    table already there is not even asked for, so the catalogue stays as the process knows it)."""
+    for name, ddl in zip((PREDICTIONS, REGISTRY, SUMMARY), DDL, strict=True):
+        if not wh.table_exists(name):
+            wh.execute(ddl)
