@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any
 
 from nbaprops import registry
-from nbaprops.checks import audit_staged, entity_counts
+from nbaprops.checks import audit_staged, entity_counts_sql
 from nbaprops.crash import crash_point
-from nbaprops.ledger import input_fingerprints
+from nbaprops.ledger import fingerprint_labels, input_fingerprints_sql
 from nbaprops.partitions import chunks
 from nbaprops.planner import Plan, PlanItem, ledger_reasons
 from nbaprops.registry import Table
@@ -66,12 +66,23 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
     wh.register_dates("_planned", dates)
     wh.engine.stage(wh, table, dates, run_id)
     crash_point("staged")
-    dups, extra, summary = audit_staged(wh, table, "_stage")
-    entities = entity_counts(wh, table, "_stage", dates)
-    counts = {day: n for day, (n, _) in summary.items()}
-    hashes = {day: h for day, (_, h) in summary.items()}
+    audit = audit_staged(
+        wh,
+        table,
+        "_stage",
+        also={
+            "entities": entity_counts_sql(table, "_stage", dates),
+            "fingerprints": input_fingerprints_sql(dates, table.inputs, table.reach_days),
+        },
+    )
+    dups, extra = audit.dups, audit.extra
+    entities = {d: (int(expected), int(present)) for d, expected, present in audit.also["entities"]}
+    fingerprints = fingerprint_labels(
+        [(d, h) for d, _, h in audit.also["fingerprints"]], dates, table.model_hash
+    )
+    counts = {day: n for day, (n, _) in audit.summary.items()}
+    hashes = {day: h for day, (_, h) in audit.summary.items()}
     hist = historical_completeness(wh, table, dates, run_id)
-    fingerprints = input_fingerprints(wh, dates, table.inputs, table.reach_days, table.model_hash)
     ledger_rows, check_rows = [], []
     for day in dates:
         failed: list[str] = []

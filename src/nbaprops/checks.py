@@ -6,7 +6,10 @@ Every function returns per-date results: {date: (expected, actual)} or {date: of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from nbaprops.ledger import partition_summary_sql
 from nbaprops.partitions import schedule_days_sql
@@ -37,8 +40,17 @@ def entity_counts(
     wh: Warehouse, table: Table, relation: str, dates: list[date]
 ) -> dict[date, tuple[int, int]]:
     """Per date: (entities expected, entities present) for the table's entity rule."""
-    if table.entity == "none" or not dates:
+    query = entity_counts_sql(table, relation, dates)
+    if query is None:
         return {}
+    return {row[0]: (int(row[1]), int(row[2])) for row in wh.rows(*query)}
+
+
+def entity_counts_sql(table: Table, relation: str, dates: list[date]) -> tuple[str, list[Any]] | None:
+    """`entity_counts` as a query of (date, expected, present) and its parameters; None when the
+    table has no entity rule (or no dates)."""
+    if table.entity == "none" or not dates:
+        return None
     d = table.date_column
     sched = schedule_days_sql()
     if table.entity in ("two_per_final_game", "two_per_scheduled_game"):
@@ -126,9 +138,7 @@ def entity_counts(
     else:
         raise ValueError(f"{table.name}: unknown entity rule {table.entity!r}")
     # the dates are the first CTE (a list parameter: no temp table to create and drop)
-    sql = f"with check_dates as (select unnest(?::date[]) as d), {body}"
-    result = {row[0]: (int(row[1]), int(row[2])) for row in wh.rows(sql, [list(dates)])}
-    return result
+    return f"with check_dates as (select unnest(?::date[]) as d), {body}", [list(dates)]
 
 
 def extra_checks_sql(table: Table, relation: str) -> str | None:
@@ -151,27 +161,50 @@ def extra_check_failures(wh: Warehouse, table: Table, relation: str) -> dict[str
     return out
 
 
+@dataclass
+class Audit:
+    """A staged batch's audit: surplus rows per date with repeated grain keys, offending rows per
+    extra check and date, (rows, content fingerprint) per date, and the rows of the queries asked
+    for alongside, by name."""
+
+    dups: dict[date, int]
+    extra: dict[str, dict[date, int]]
+    summary: dict[date, tuple[int, int]]
+    also: dict[str, list[tuple[Any, ...]]]
+
+
 def audit_staged(
-    wh: Warehouse, table: Table, relation: str
-) -> tuple[dict[date, int], dict[str, dict[date, int]], dict[date, tuple[int, int]]]:
-    """A batch's staged rows in one statement: duplicate grain keys per date, offending rows per
-    extra check and date, and (rows, content fingerprint) per date."""
+    wh: Warehouse,
+    table: Table,
+    relation: str,
+    also: Mapping[str, tuple[str, list[Any]] | None] | None = None,
+) -> Audit:
+    """A batch's staged rows in one statement: duplicate grain keys, extra checks and the per-date
+    summary, plus `also`, named queries of (date, a, b) with their parameters (a batch's entity
+    counts and input fingerprints): one statement where there were several, each with its cost of
+    planning."""
     parts = [
-        f"select 'dup' as part, null::integer as k, d, cast(n as bigint) as n, null::ubigint as h "
+        f"select 'dup' as part, null::integer as k, d, cast(n as hugeint) as a, null::ubigint as b "
         f"from ({duplicate_dates_sql(table, relation)})",
         f"select 'rows', null, d, n, h from ({partition_summary_sql(wh, relation, table.date_column)})",
     ]
     extra_sql = extra_checks_sql(table, relation)
     if extra_sql:
         parts.append(f"select 'check', k, d, n, null from ({extra_sql})")
-    dups: dict[date, int] = {}
-    extra: dict[str, dict[date, int]] = {check.name: {} for check in table.checks}
-    summary: dict[date, tuple[int, int]] = {}
-    for part, k, d, n, h in wh.rows(" union all ".join(parts)):
+    params: list[Any] = []
+    named = {name: query for name, query in (also or {}).items() if query is not None}
+    for i, (sql, values) in enumerate(named.values()):
+        parts.append(f"select 'also', {i}, * from ({sql})")
+        params.extend(values)
+    audit = Audit({}, {check.name: {} for check in table.checks}, {}, {name: [] for name in also or {}})
+    names = list(named)
+    for part, k, d, a, b in wh.rows(" union all ".join(parts), params):
         if part == "dup":
-            dups[d] = int(n)
+            audit.dups[d] = int(a)
         elif part == "rows":
-            summary[d] = (int(n), int(h))
+            audit.summary[d] = (int(a), int(b))
+        elif part == "check":
+            audit.extra[table.checks[k].name][d] = int(a)
         else:
-            extra[table.checks[k].name][d] = int(n)
-    return dups, extra, summary
+            audit.also[names[k]].append((d, a, b))
+    return audit

@@ -10,6 +10,7 @@ only when that fingerprint changes, which is what makes downstream partitions st
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from nbaprops.warehouse import Warehouse
 
@@ -51,7 +52,17 @@ def input_fingerprints(
 ) -> dict[date, str]:
     """Per planned date (`dates`, also relation `_planned`): the model's hash and a fingerprint of
     every input partition within the window's reach (whole-table inputs included) as the ledger has
-    them now.
+    them now."""
+    if not dates:
+        return {}
+    rows = wh.rows(*input_fingerprints_sql(dates, inputs, reach_days))
+    return fingerprint_labels([(d, h) for d, _, h in rows], dates, model_hash)
+
+
+def input_fingerprints_sql(
+    dates: list[date], inputs: tuple[str, ...], reach_days: int
+) -> tuple[str, list[Any]]:
+    """`input_fingerprints` as a query of (date, NULL, fingerprint) and its parameters.
 
     The fingerprint is the XOR of the partitions' hashes. XOR is its own inverse, so a date's window
     [d - reach, d] is the running XOR at d against the running XOR before d - reach: linear in the
@@ -59,13 +70,10 @@ def input_fingerprints(
     at the earliest window's first day (only the partitions some window covers are read: a daily run
     reads a year of its inputs' ledger, not their whole history).
     """
-    if not dates:
-        return {}
-    rows = wh.rows(
-        """
+    sql = """
         with inp as (
             select partition_date as pd, hash(table_name, partition_date, content_hash) as h
-            from state.partitions where table_name in (select unnest(?))
+            from state.partitions where table_name in (select unnest(?::varchar[]))
               and (partition_date = ? or partition_date between ? and ?)),
         whole as (select coalesce(bit_xor(h), 0) as h, count(*) as n from inp where pd = ?),
         dated as (select pd, bit_xor(h) as h, count(*) as n from inp where pd <> ? group by pd),
@@ -78,21 +86,26 @@ def input_fingerprints(
             from (select d, d - ? as before from _planned) p
             asof left join running hi on p.d >= hi.pd
             asof left join running lo on p.before > lo.pd)
-        select e.d, xor(xor(coalesce(e.hi_x, 0), coalesce(e.lo_x, 0)), w.h)
+        select e.d, null::bigint as unused, xor(xor(coalesce(e.hi_x, 0), coalesce(e.lo_x, 0)), w.h) as h
         from ends e cross join whole w
         where coalesce(e.hi_n, 0) - coalesce(e.lo_n, 0) + w.n > 0
-        """,
-        [
-            list(inputs) or [""],
-            WHOLE_TABLE,
-            min(dates) - timedelta(days=reach_days),
-            max(dates),
-            WHOLE_TABLE,
-            WHOLE_TABLE,
-            reach_days,
-        ],
-    )
-    found = {d: f"{model_hash}:{h:016x}" for d, h in rows}
+        """
+    params = [
+        list(inputs) or [""],
+        WHOLE_TABLE,
+        min(dates) - timedelta(days=reach_days),
+        max(dates),
+        WHOLE_TABLE,
+        WHOLE_TABLE,
+        reach_days,
+    ]
+    return sql, params
+
+
+def fingerprint_labels(rows: list[tuple[date, int]], dates: list[date], model_hash: str) -> dict[date, str]:
+    """The ledger's `input_fingerprint` of each date: `model hash:input fingerprint`, or
+    `model hash:none` for a date no input partition reaches."""
+    found = {d: f"{model_hash}:{int(h):016x}" for d, h in rows}
     return {d: found.get(d, f"{model_hash}:none") for d in dates}
 
 

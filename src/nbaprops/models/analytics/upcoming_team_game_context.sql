@@ -38,11 +38,15 @@ schedule as (
 ),
 
 -- every game, for dating SBR rows: a row's two candidate dates are a year apart
+-- every game of the seasons the range reaches (an SBR row's candidate dates are matched against its
+-- whole season's schedule): a season's start year is at most the calendar year of its first date
 all_games as (
     select game_id, game_date, season_year, home_team_abbr, away_team_abbr
     from raw.schedule_games
     where game_status in ('final', 'scheduled')
       and season_phase in ('regular', 'play_in', 'playoffs', 'cup_final')
+      and season_year between year(cast($start_date as date) - interval 366 day) - 1
+                          and year(cast($end_date as date))
 ),
 
 arena_rows as (
@@ -104,6 +108,9 @@ sbr_odds as (
         ml_home,
         ml_away
     from raw.sbr_game_odds
+    -- only the seasons of `all_games`: a game's line comes from its own season's table
+    where season_year between year(cast($start_date as date) - interval 366 day) - 1
+                          and year(cast($end_date as date))
 ),
 
 -- one row per arena site (a site has one row per tenancy, all with the same coordinates)
