@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # NBAPROPS_DATA, else ../shared/data beside the checkout (not beside the snapshot)
     env_data = os.environ.get("NBAPROPS_DATA")
-    data = args.data or (Path(env_data) if env_data else proc.REPO.parent / "shared" / "data")
+    # absolute: the stages run in their own working directory
+    data = (args.data or (Path(env_data) if env_data else proc.REPO.parent / "shared" / "data")).resolve()
     through = args.through or default_through()
     report: dict[str, Any] = {
         "bench": "nbaprops",
