@@ -279,6 +279,21 @@ def test_install_writes_the_contract(tmp_path: Path) -> None:
     assert weights == {k: float(v) for k, v in fc.SOURCE_WEIGHTS.items()}
 
 
+def test_install_replaces_a_contract_table_that_differs(tmp_path: Path) -> None:
+    """An unchanged contract is left in place; a changed row or column type is replaced."""
+    wh = Warehouse(tmp_path / "w.duckdb")
+    fc.install(wh)
+    wh.execute("update meta.feature_contract set default_value = 99 where name = 'pct_free_throw'")
+    wh.execute(
+        "create or replace table meta.feature_source_weights as "
+        "select source, cast(weight as varchar) as weight from meta.feature_source_weights"
+    )
+    fc.install(wh)
+    assert wh.scalar("select default_value from meta.feature_contract where name = 'pct_free_throw'") == 0.15
+    types = {r[0]: r[1] for r in wh.rows("describe meta.feature_source_weights")}
+    assert types == {"source": "VARCHAR", "weight": "DOUBLE"}
+
+
 def test_golden_contract_block_equals_the_csv() -> None:
     given, _ = _golden_inputs()
     block = given["meta.feature_contract"]

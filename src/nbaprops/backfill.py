@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from nbaprops import registry
-from nbaprops.checks import audit_staged, entity_counts_sql
+from nbaprops.checks import audit_staged, entity_counts_from_rows, entity_counts_sql
 from nbaprops.crash import crash_point
 from nbaprops.ledger import fingerprint_labels, input_fingerprints_sql
 from nbaprops.partitions import chunks
@@ -76,7 +76,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
         },
     )
     dups, extra = audit.dups, audit.extra
-    entities = {d: (int(expected), int(present)) for d, expected, present in audit.also["entities"]}
+    entities = entity_counts_from_rows(audit.also["entities"])
     fingerprints = fingerprint_labels(
         [(d, h) for d, _, h in audit.also["fingerprints"]], dates, table.model_hash
     )

@@ -41,9 +41,12 @@ def entity_counts(
 ) -> dict[date, tuple[int, int]]:
     """Per date: (entities expected, entities present) for the table's entity rule."""
     query = entity_counts_sql(table, relation, dates)
-    if query is None:
-        return {}
-    return {row[0]: (int(row[1]), int(row[2])) for row in wh.rows(*query)}
+    return {} if query is None else entity_counts_from_rows(wh.rows(*query))
+
+
+def entity_counts_from_rows(rows: list[tuple[Any, ...]]) -> dict[date, tuple[int, int]]:
+    """The rows of `entity_counts_sql`, (date, expected, present), as `entity_counts` returns them."""
+    return {d: (int(expected), int(present)) for d, expected, present in rows}
 
 
 def entity_counts_sql(table: Table, relation: str, dates: list[date]) -> tuple[str, list[Any]] | None:

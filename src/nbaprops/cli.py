@@ -597,20 +597,20 @@ def entry() -> None:
     """
     try:
         main()
-        code = 0
     except SystemExit as exc:
-        if "pyspark" in sys.modules:
-            raise
-        if isinstance(exc.code, str):
-            sys.stderr.write(exc.code + "\n")
-        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        code: Any = exc.code
+    else:
+        code = 0
     if "pyspark" in sys.modules:
         sys.exit(code)
+    if isinstance(code, str):  # what sys.exit("message") prints, with status 1
+        sys.stderr.write(code + "\n")
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
         pass
+    code = code if isinstance(code, int) else int(code is not None)
     os._exit(code)
 
 

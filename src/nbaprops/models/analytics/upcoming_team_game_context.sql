@@ -37,9 +37,9 @@ schedule as (
       and game_date <= cast($end_date as date)
 ),
 
--- every game, for dating SBR rows: a row's two candidate dates are a year apart
--- every game of the seasons the range reaches (an SBR row's candidate dates are matched against its
--- whole season's schedule): a season's start year is at most the calendar year of its first date
+-- every game of the seasons the range reaches, for dating SBR rows (a row's two candidate dates are a
+-- year apart and are matched against its whole season's schedule); a date's season started in the
+-- date's calendar year or the year before
 all_games as (
     select game_id, game_date, season_year, home_team_abbr, away_team_abbr
     from raw.schedule_games
