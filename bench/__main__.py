@@ -103,13 +103,63 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def judge(measured: dict[str, Any]) -> dict[str, Any]:
+def judge(measured: dict[str, Any], invalid: dict[str, str] | None = None) -> dict[str, Any]:
+    """Each target against its figure; a figure whose stages did not do their job (`invalid`, the
+    reason per target) is never `met`: a build that fails in a second is not fast."""
     out = {}
     for name, (limit, kind) in TARGETS.items():
         value = measured.get(name)
         met = None if value is None else (value <= limit if kind == "max" else value >= limit)
         out[name] = {"target": f"{'<=' if kind == 'max' else '>='} {limit:g}", "measured": value, "met": met}
+        if (invalid or {}).get(name):
+            out[name] |= {"met": False, "invalid": invalid[name]}  # type: ignore[index]
     return out
+
+
+def invalid_figures(report: dict[str, Any]) -> dict[str, str]:
+    """Per target, why its figure does not count: a stage that crashed or gave no summary, a build
+    that wrote nothing, a daily job that did not succeed, tables that differ."""
+    why: dict[str, str] = {}
+
+    def broken(stage: dict[str, Any] | None, label: str) -> str | None:
+        if not stage:
+            return f"{label}: not run"
+        if stage.get("returncode") not in (0, 1) or stage.get("error"):
+            return f"{label}: exit {stage.get('returncode')} {stage.get('error') or ''}".strip()
+        if stage.get("partitions_written") == 0 or stage.get("rows_loaded") == 0:
+            return f"{label}: wrote nothing"
+        return None
+
+    full = report.get("full")
+    if full:
+        reason = broken(full.get("ingest"), "ingest") or broken(full.get("backfill"), "backfill")
+        if reason:
+            why["full_build_s"] = why["peak_rss_mb"] = reason
+    inc = report.get("incremental")
+    if inc:
+        runs = inc.get("day_build_runs") or [inc.get("day_build") or {}]  # older reports: the median run
+        bad = [
+            f"run {i + 1}: {r.get('status')} (exit {r.get('returncode')}, "
+            f"{r.get('partitions_written')} written)"
+            for i, r in enumerate(runs)
+            if r.get("returncode") != 0 or r.get("status") != "succeeded" or not r.get("partitions_written")
+        ]
+        if bad:
+            why["incremental_day_s"] = "; ".join(bad)
+    batching = report.get("batching")
+    if batching:
+        runs = batching.get("runs", {})
+        reason = next((r for name in runs if (r := broken(runs[name], name))), None)
+        if reason or batching.get("identical") is not True:
+            why["batching_speedup"] = reason or "whole-range and day-by-day tables differ"
+    scaling = report.get("scaling")
+    if scaling:
+        points = scaling.get("points", [])
+        failures = (broken(p.get("backfill"), f"{p['seasons']} seasons") for p in points)
+        reason = next((r for r in failures if r), None)
+        if reason:
+            why["scaling_exponent"] = reason
+    return why
 
 
 def measured_figures(report: dict[str, Any]) -> dict[str, Any]:
@@ -236,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     report["peak_rss_mb_any_stage"] = max(
         (v for v in _all_values(report, "max_rss_mb") if isinstance(v, int | float)), default=None
     )
-    report["targets"] = judge(measured_figures(report))
+    report["targets"] = judge(measured_figures(report), invalid_figures(report))
     # the harness itself (scan floor and table comparisons run in-process): not a build figure
     report["bench_process_max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     report["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -54,10 +54,12 @@ def header(reports: list[dict[str, Any]]) -> list[str]:
 
 def targets(r: dict[str, Any]) -> list[str]:
     lines = ["## Targets", "", "| target | limit | measured | met |", "|---|---|---|---|"]
-    from bench.__main__ import judge, measured_figures
+    from bench.__main__ import invalid_figures, judge, measured_figures
 
-    for name, t in judge(measured_figures(r)).items():
+    for name, t in judge(measured_figures(r), invalid_figures(r)).items():
         met = {True: "yes", False: "**no**", None: "not measured"}[t.get("met")]
+        if t.get("invalid"):
+            met += f" ({t['invalid']})"
         lines.append(f"| {name} | {t['target']} | {fmt(t.get('measured'), 2)} | {met} |")
     return [*lines, ""]
 

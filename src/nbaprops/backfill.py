@@ -19,6 +19,7 @@ from nbaprops.checks import audit_staged, entity_counts_from_rows, entity_counts
 from nbaprops.crash import crash_point
 from nbaprops.ledger import fingerprint_labels, input_fingerprints_sql
 from nbaprops.partitions import chunks
+from nbaprops.phase_runner import run_phase
 from nbaprops.planner import Plan, PlanItem, ledger_reasons
 from nbaprops.registry import Table
 from nbaprops.warehouse import Warehouse
@@ -72,7 +73,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
         "_stage",
         also={
             "entities": entity_counts_sql(table, "_stage", dates),
-            "fingerprints": input_fingerprints_sql(dates, table.inputs, table.reach_days),
+            "fingerprints": input_fingerprints_sql(dates, table.inputs, table.reach_days, table.reads_before),
         },
     )
     dups, extra = audit.dups, audit.extra
@@ -236,25 +237,6 @@ def record_skipped(wh: Warehouse, item: PlanItem, run_id: str) -> None:
 Progress = Callable[[str, int, int], None]
 
 
-def parallel_groups(items: list[PlanItem]) -> list[list[PlanItem]]:
-    """Consecutive groups of independent tables: same phase, no input among each other.
-
-    A table's level counts only inputs of its own phase: earlier phases are finished (and gated)
-    before the phase starts, so e.g. a zone table that reads only team games runs beside the player
-    tables that read the whole of Phase 3.
-    """
-    level: dict[str, int] = {}
-    phase = {item.table.name: item.table.phase for item in items}
-    for item in items:
-        same = [level[i] for i in item.table.inputs if i in level and phase[i] == item.table.phase]
-        level[item.table.name] = 1 + max(same, default=0)
-    groups: dict[tuple[int, int], list[PlanItem]] = {}
-    for item in items:
-        key = (registry.PHASES.index(item.table.phase), level[item.table.name])
-        groups.setdefault(key, []).append(item)
-    return [groups[k] for k in sorted(groups)]
-
-
 def build_table(
     wh: Warehouse,
     item: PlanItem,
@@ -262,17 +244,21 @@ def build_table(
     batch_days: int | None,
     progress: Progress | None,
     refused: set[date] | None = None,
+    planned: Callable[[list[date]], None] | None = None,
 ) -> ModelResult:
     """All batches of one table, in date order.
 
     Its dates are planned again from the ledger first, now that its upstream tables are built: a
     propagated date whose inputs came out unchanged is not rebuilt (the dry-run plan is an upper
-    bound). Dates in `refused` (seasons a gate refused) are not built.
+    bound). Dates in `refused` (seasons a gate refused) are not built. `planned` is told the dates
+    before the first batch starts.
     """
     started = time.perf_counter()
     item.reasons = {
         d: why for d, why in ledger_reasons(wh, item.table, item.expected).items() if d not in (refused or ())
     }
+    if planned:
+        planned(item.dates)
     record_skipped(wh, item, run_id)
     result = ModelResult(item.table.name)
     batches = chunks(item.dates, batch_days)
@@ -296,33 +282,34 @@ def run_plan(
     gate: Callable[[str], set[int]] | None = None,
     progress: Progress | None = None,
 ) -> list[ModelResult]:
-    """Build every planned partition in DAG order, independent tables side by side (one DuckDB
-    connection each), with a gate before each new phase.
+    """Build every planned partition phase by phase, with a gate before each new phase; within a
+    phase, each table as soon as its inputs allow (`phase_runner.run_phase`, one DuckDB connection
+    per table).
 
     The gate returns the seasons it refuses: their dates are withheld from every later phase (the
     caller reports them); the seasons that pass go on.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     season_of = dict(wh.rows("select distinct game_date, season_year from raw.schedule_games"))
     wh.engine.begin_run(wh, [item.table for item in plan.items])
     results: list[ModelResult] = []
     refused: set[int] = set()
-    current_phase = None
-    for group in parallel_groups(plan.items):
-        phase = group[0].table.phase
-        if phase != current_phase:
-            if current_phase is not None and gate is not None:
-                refused |= gate(phase)
-            current_phase = phase
-        refused_dates = {d for d, season in season_of.items() if season in refused}
-        if len(group) == 1:
-            results.append(build_table(wh, group[0], run_id, batch_days, progress, refused_dates))
+    first = True
+    for phase in registry.PHASES:
+        items = [item for item in plan.items if item.table.phase == phase]
+        if not items:
             continue
-        with ThreadPoolExecutor(max_workers=len(group)) as pool:
-            futures = [
-                pool.submit(build_table, wh.cursor(), item, run_id, batch_days, progress, refused_dates)
-                for item in group
-            ]
-            results.extend(f.result() for f in futures)
+        if not first and gate is not None:
+            refused |= gate(phase)
+        first = False
+        refused_dates = {d for d, season in season_of.items() if season in refused}
+
+        def build(
+            cur: Warehouse,
+            item: PlanItem,
+            planned: Callable[[list[date]], None],
+            refused_dates: set[date] = refused_dates,
+        ) -> ModelResult:
+            return build_table(cur, item, run_id, batch_days, progress, refused_dates, planned)
+
+        results.extend(run_phase(wh, items, build, refused_dates))
     return results

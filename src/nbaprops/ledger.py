@@ -48,19 +48,25 @@ def partition_summary_sql(wh: Warehouse, relation: str, date_column: str) -> str
 
 
 def input_fingerprints(
-    wh: Warehouse, dates: list[date], inputs: tuple[str, ...], reach_days: int, model_hash: str
+    wh: Warehouse,
+    dates: list[date],
+    inputs: tuple[str, ...],
+    reach_days: int,
+    model_hash: str,
+    reads_before: tuple[str, ...] = (),
 ) -> dict[date, str]:
     """Per planned date (`dates`, also relation `_planned`): the model's hash and a fingerprint of
     every input partition within the window's reach (whole-table inputs included) as the ledger has
-    them now."""
+    them now. The window of date d is [d - reach, d], and [d - reach - 1, d - 1] for the inputs in
+    `reads_before` (read strictly before d)."""
     if not dates:
         return {}
-    rows = wh.rows(*input_fingerprints_sql(dates, inputs, reach_days))
+    rows = wh.rows(*input_fingerprints_sql(dates, inputs, reach_days, reads_before))
     return fingerprint_labels([(d, h) for d, _, h in rows], dates, model_hash)
 
 
 def input_fingerprints_sql(
-    dates: list[date], inputs: tuple[str, ...], reach_days: int
+    dates: list[date], inputs: tuple[str, ...], reach_days: int, reads_before: tuple[str, ...] = ()
 ) -> tuple[str, list[Any]]:
     """`input_fingerprints` as a query of (date, NULL, fingerprint) and its parameters.
 
@@ -68,11 +74,13 @@ def input_fingerprints_sql(
     [d - reach, d] is the running XOR at d against the running XOR before d - reach: linear in the
     dates, where joining every date to its whole window grew with dates x reach. The running XOR starts
     at the earliest window's first day (only the partitions some window covers are read: a daily run
-    reads a year of its inputs' ledger, not their whole history).
+    reads a year of its inputs' ledger, not their whole history). A `reads_before` input's partitions
+    count one day later (`pd`): partition d - 1 is then the last one date d's window holds.
     """
     sql = """
         with inp as (
-            select partition_date as pd, hash(table_name, partition_date, content_hash) as h
+            select partition_date + if(table_name in (select unnest(?::varchar[])), 1, 0) as pd,
+                   hash(table_name, partition_date, content_hash) as h
             from state.partitions where table_name in (select unnest(?::varchar[]))
               and (partition_date = ? or partition_date between ? and ?)),
         whole as (select coalesce(bit_xor(h), 0) as h, count(*) as n from inp where pd = ?),
@@ -91,9 +99,10 @@ def input_fingerprints_sql(
         where coalesce(e.hi_n, 0) - coalesce(e.lo_n, 0) + w.n > 0
         """
     params = [
+        list(reads_before) or [""],
         list(inputs) or [""],
         WHOLE_TABLE,
-        min(dates) - timedelta(days=reach_days),
+        min(dates) - timedelta(days=reach_days + 1),
         max(dates),
         WHOLE_TABLE,
         WHOLE_TABLE,

@@ -116,7 +116,10 @@ def make_plan(wh: Warehouse, rng: DateRange, through: str, run_id: str, reasons:
             continue
         for d, why in ledger_reasons(wh, table, expected).items():
             item.reasons[d] = why
-        upstream = sorted({d for i in table.inputs for d in planned.get(i, [])})
+        # an input date reaches the table's dates from its own (the next day for `reads_before`)
+        upstream = sorted(
+            {d + timedelta(days=table.lag(i)) for i in table.inputs for d in planned.get(i, [])}
+        )
         for d in expected:
             if d in item.reasons or not upstream:
                 continue
@@ -159,8 +162,11 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
                             split_part(input_fingerprint, ':', 1) as model_hash
                      from state.partitions where table_name = ? and partition_date between ? and ?),
         present as ({present}),
-        -- input partitions that changed after the oldest build of this table (usually few)
-        inp as (select partition_date, content_changed_at from state.partitions
+        -- input partitions that changed after the oldest build of this table (usually few); a
+        -- `reads_before` input's partition d - 1 is the last one date d reads (it counts one day later)
+        inp as (select partition_date + if(table_name in (select unnest(?::varchar[])), 1, 0)
+                           as partition_date, content_changed_at
+                from state.partitions
                 where table_name in (select unnest(?))
                   and content_changed_at > coalesce((select min(built_at) from led), timestamp '0001-01-01')),
         -- per date, the first input partition within its window's reach that changed after its build
@@ -181,6 +187,7 @@ def ledger_reasons(wh: Warehouse, table: Table, expected: list[date]) -> dict[da
             table.name,
             lo,
             hi,
+            list(table.reads_before) or [""],
             list(table.inputs) or [""],
             WHOLE_TABLE,
             table.reach_days,

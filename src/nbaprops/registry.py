@@ -2,7 +2,11 @@
 
 The registry is the single list of tables: backfill order, gates, validation and checklists are all
 derived from it, so a table added here (two files) needs no other change. Inputs are read from the
-SQL with sqlglot, never declared by hand.
+SQL with sqlglot, never declared by hand. What a model may declare is how it reads one: `reads_before`
+lists the registered inputs it reads strictly before each row's date (point in time), which makes
+staleness exact (a change to the input on date d reaches the table's dates after d, never d itself)
+and lets a build of later dates run beside the input's build (see `backfill.run_plan`); a test checks
+every such declaration against the SQL.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ class Table:
     checks: tuple[ExtraCheck, ...]
     sql_path: Path
     inputs: tuple[str, ...] = field(default=())
+    reads_before: tuple[str, ...] = field(default=())
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -80,6 +85,11 @@ class Table:
     @property
     def sql(self) -> str:
         return self.sql_path.read_text(encoding="utf-8")
+
+    def lag(self, table: str) -> int:
+        """Days between this table's partition date and the latest date it reads of input `table`'s:
+        1 for an input in `reads_before` (strictly before), else 0 (the same date)."""
+        return 1 if table in self.reads_before else 0
 
     @property
     def model_hash(self) -> str:
@@ -123,6 +133,7 @@ def _load(yml: Path) -> Table:
         checks=tuple(ExtraCheck(**c) for c in spec.get("checks", [])),
         sql_path=sql_path,
         inputs=tuple(sorted(input_tables(sql_path.read_text(encoding="utf-8")) - {name})),
+        reads_before=tuple(sorted(spec.get("reads_before", []))),
         extra={k: v for k, v in spec.items() if k not in Table.__dataclass_fields__},
     )
 
@@ -131,6 +142,10 @@ def _load(yml: Path) -> Table:
 def all_tables() -> tuple[Table, ...]:
     """Every registered table, in dependency order (inputs before the tables that read them)."""
     tables = {t.name: t for t in (_load(p) for p in sorted(models_dir().glob("*/*.yml")))}
+    for t in tables.values():
+        for name in t.reads_before:
+            if name not in t.inputs or name not in tables:
+                raise UsageError(f"{t.name}: reads_before {name!r} is not a registered input of its SQL")
     ordered = [tables[name] for level in dag_levels(tables) for name in level]
     return tuple(sorted(ordered, key=lambda t: PHASES.index(t.phase)))  # stable: keeps DAG order
 
