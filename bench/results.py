@@ -159,6 +159,11 @@ def incremental(r: dict[str, Any]) -> list[str]:
             else ""
         )
         + f", {fmt(inc.get('partitions_written'))} partitions written.",
+        *(
+            ["- CPU time of those runs (2 cores): " + ", ".join(f"{fmt(c, 2)} s" for c in cpus) + "."]
+            if (cpus := [run.get("cpu_s") for run in inc.get("day_build_runs", [])])
+            else []
+        ),
         f"- The whole-range command (`--start {inc['start']} --end {inc['day']}`) as the first run after the "
         f"new date: {fmt(inc.get('whole_range_wall_s'), 2)} s, {fmt(inc.get('whole_range_partitions_written'))} "
         "partitions.",

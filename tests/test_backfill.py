@@ -281,3 +281,27 @@ def test_one_new_day_on_a_built_window_equals_the_whole_build(
     assert checksums(daily) == checksums(whole)
     again = backfill(daily, *window_args(league))
     assert again["partitions_written"] == 0
+
+
+def test_a_label_column_among_the_staged_feature_store_columns_fails_every_date(
+    league: dict[str, object], tmp_path: Path
+) -> None:
+    """`mlfs_no_label_columns` reads the columns of the staged rows (not the published table's): a
+    batch carrying a label column fails its audit, on every date (the offending rows have no date)."""
+    from nbaprops.backfill import offending_rows
+    from nbaprops.checks import audit_staged
+    from nbaprops.engines.duckdb_engine import DuckDBEngine
+
+    db = copy_of(league, tmp_path)
+    backfill(db, *window_args(league))
+    _lo, hi = league["window"]  # type: ignore[misc]
+    dates = [hi - timedelta(days=1), hi]
+    table = registry.get("ml_feature_store_v2")
+    with Warehouse(db) as wh:
+        wh.register_dates("_planned", dates)
+        DuckDBEngine().stage(wh, table, dates, "test-run")
+        clean = audit_staged(wh, table, "_stage").extra["mlfs_no_label_columns"]
+        wh.execute("alter table _stage add column target_points integer")
+        leaking = audit_staged(wh, table, "_stage").extra["mlfs_no_label_columns"]
+    assert [offending_rows(clean, d) for d in dates] == [0, 0]
+    assert [offending_rows(leaking, d) for d in dates] == [1, 1]

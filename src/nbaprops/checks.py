@@ -155,9 +155,10 @@ def extra_checks_sql(table: Table, relation: str) -> str | None:
     )
 
 
-def extra_check_failures(wh: Warehouse, table: Table, relation: str) -> dict[str, dict[date, int]]:
-    """For each extra check: offending rows per date (every check in one statement)."""
-    out: dict[str, dict[date, int]] = {check.name: {} for check in table.checks}
+def extra_check_failures(wh: Warehouse, table: Table, relation: str) -> dict[str, dict[date | None, int]]:
+    """For each extra check: offending rows per date, None for rows without a date (every check in
+    one statement)."""
+    out: dict[str, dict[date | None, int]] = {check.name: {} for check in table.checks}
     sql = extra_checks_sql(table, relation)
     for k, day, n in wh.rows(sql) if sql else []:
         out[table.checks[k].name][day] = n
@@ -171,7 +172,7 @@ class Audit:
     for alongside, by name."""
 
     dups: dict[date, int]
-    extra: dict[str, dict[date, int]]
+    extra: dict[str, dict[date | None, int]]  # None: offending rows without a date
     summary: dict[date, tuple[int, int]]
     also: dict[str, list[tuple[Any, ...]]]
 

@@ -44,7 +44,9 @@ def retarget(sql: str, table: str, relation: str) -> str:
         tree = sqlglot.parse_one(sql, read="duckdb")
         for t in tree.find_all(exp.Table):
             if t.db == schema and t.name == name:
-                t.replace(exp.to_table(relation).as_(t.alias_or_name))
+                target = exp.to_table(relation)
+                # a DESCRIBE takes a bare name; elsewhere the old name stays as the alias
+                t.replace(target if isinstance(t.parent, exp.Describe) else target.as_(t.alias_or_name))
         return tree.sql(dialect="duckdb")
 
     return str(_parsed(("retarget", sql, table, relation), rewrite))
