@@ -155,6 +155,10 @@ def test_changed_box_score_rebuilds_only_what_it_reaches(league: dict[str, objec
     for table, days in details.items():
         for d in days:
             assert date.fromisoformat(d) >= changed_day, (table, d)
+    # tables that read player games strictly before their date are reached from the next day on
+    for name in ("analytics.upcoming_team_game_context", "analytics.upcoming_player_game_context"):
+        assert details[name], name
+        assert all(date.fromisoformat(d) > changed_day for d in details[name]), (name, details[name])
     assert details["features.ml_feature_store_v2"], "the change must reach the feature store"
     result = backfill(db, *window_args(league))
     planned = sum(len(v) for v in plan["details"].values())
@@ -305,3 +309,36 @@ def test_a_label_column_among_the_staged_feature_store_columns_fails_every_date(
         leaking = audit_staged(wh, table, "_stage").extra["mlfs_no_label_columns"]
     assert [offending_rows(clean, d) for d in dates] == [0, 0]
     assert [offending_rows(leaking, d) for d in dates] == [1, 1]
+
+
+def test_a_changed_input_read_strictly_before_reaches_the_table_from_the_next_day(
+    league: dict[str, object], tmp_path: Path
+) -> None:
+    """Staleness windows of a `reads_before` input end the day before: player games changing on d make
+    team context stale from d + 1 on, never on d; an input read on the same date (TOGS for player
+    games) makes d itself stale."""
+    from nbaprops.planner import ledger_reasons
+
+    db = copy_of(league, tmp_path)
+    backfill(db, *window_args(league))
+    lo, _hi = league["window"]  # type: ignore[misc]
+    with Warehouse(db) as wh:
+        days = [
+            d
+            for (d,) in wh.rows(
+                "select distinct game_date from analytics.player_game_summary "
+                "where game_date >= ? order by 1 limit 2",
+                [lo + timedelta(days=4)],
+            )
+        ]
+        changed, after = days
+        wh.execute(
+            "update state.partitions set content_changed_at = now() + interval 1 minute "
+            "where table_name in ('analytics.player_game_summary', 'analytics.team_offense_game_summary') "
+            "and partition_date = ?",
+            [changed],
+        )
+        utgc = ledger_reasons(wh, registry.get("upcoming_team_game_context"), [changed, after])
+        pgs = ledger_reasons(wh, registry.get("player_game_summary"), [changed, after])
+    assert changed not in utgc and after in utgc, utgc
+    assert changed in pgs and after not in pgs, pgs

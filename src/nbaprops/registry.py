@@ -5,7 +5,7 @@ derived from it, so a table added here (two files) needs no other change. Inputs
 SQL with sqlglot, never declared by hand. What a model may declare is how it reads one: `reads_before`
 lists the registered inputs it reads strictly before each row's date (point in time), which makes
 staleness exact (a change to the input on date d reaches the table's dates after d, never d itself)
-and lets a build of later dates run beside the input's build (see `backfill.run_plan`); a test checks
+and lets a build of later dates run beside the input's build (`phase_runner.run_phase`); a test checks
 every such declaration against the SQL.
 """
 
